@@ -1,0 +1,32 @@
+"""When to check a source next: its interval with jitter when healthy; exponential backoff with
+jitter after failures; never before a server's Retry-After."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+MAX_BACKOFF = timedelta(hours=6)
+JITTER = 0.1
+
+
+def next_check(
+    now: datetime,
+    interval: timedelta,
+    *,
+    failures: int = 0,
+    retry_after: float | None = None,
+    permanent: bool = False,
+    rng: random.Random | None = None,
+) -> datetime:
+    """The time of the next check. `failures` counts consecutive failures including this one."""
+    r = rng or random
+    if failures <= 0:
+        delay = interval.total_seconds() * (1 + r.uniform(-JITTER, JITTER))
+    else:
+        base = interval.total_seconds() * (4 if permanent else 1)
+        delay = min(base * 2 ** (failures - 1), MAX_BACKOFF.total_seconds())
+        delay *= r.uniform(1.0, 1.0 + 2 * JITTER)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return now + timedelta(seconds=delay)

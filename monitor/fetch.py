@@ -1,0 +1,264 @@
+"""HTTP: one shared client, conditional GET, bounded in time and size, errors classified once.
+
+Input: a URL with the validators we hold (ETag, Last-Modified). Output: a `Response` with the
+body (or `not_modified`), or a `FetchError` saying whether to retry (transient) or not.
+httpx is driven over aiohttp's transport: httpx's own pool slows down sharply with many requests
+in flight (LIBRARY-NOTES, "Polling speed"); timeouts are per read, so a total deadline wraps each
+fetch (pitfall 9); bodies are streamed and cut at a cap (gzip bombs, endless bodies).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import logging
+import ssl
+from collections.abc import Mapping
+import os
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Self
+from urllib.parse import urlsplit
+
+import aiohttp
+import httpx
+from httpx_aiohttp import AiohttpTransport
+
+from monitor import __version__
+from monitor.errors import ConfigError, FetchError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"dispute-monitor/{__version__} (+https://github.com/dispute-monitor; feed poller)"
+PERMANENT_STATUSES = {400, 401, 403, 404, 405, 406, 410, 451}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on one fetch. Defaults suit news feeds; tests shrink them."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024  # what goes over the wire
+    max_decompressed_bytes: int = 20 * 1024 * 1024  # what it inflates to
+    max_redirects: int = 5
+    max_in_flight: int = 64
+    max_per_host: int = 8
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Defaults, overridden by MONITOR_FETCH_<FIELD> (e.g. MONITOR_FETCH_TOTAL_TIMEOUT=30)."""
+        values: dict[str, float | int] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"MONITOR_FETCH_{f.name.upper()}")
+            if raw is None or not raw.strip():
+                continue
+            try:
+                values[f.name] = float(raw) if f.type == "float" else int(raw)
+            except ValueError:
+                raise ConfigError(
+                    f"MONITOR_FETCH_{f.name.upper()}: not a number: {raw!r}"
+                ) from None
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    elapsed: float = 0.0
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def body_hash(self) -> str:
+        return hashlib.blake2b(self.body, digest_size=16).hexdigest()
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date, RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _timeout_kind(exc: httpx.TimeoutException) -> str:
+    if isinstance(exc.__cause__, aiohttp.SocketTimeoutError | httpx.ReadTimeout) or isinstance(
+        exc, httpx.ReadTimeout
+    ):
+        return "no data from the server within the read timeout"
+    return "could not connect within the connect timeout"
+
+
+def check_url(url: str) -> str:
+    """Only absolute http(s) URLs are fetched (never file:// or a local path)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"not an http(s) URL: {url!r}", transient=False)
+    return url
+
+
+class Fetcher:
+    """One client for a whole cycle (or the whole `monitor run`). Use as an async context."""
+
+    def __init__(self, limits: Limits | None = None, *, user_agent: str = USER_AGENT) -> None:
+        self.limits = limits or Limits()
+        self._user_agent = user_agent
+        self._slots = asyncio.Semaphore(self.limits.max_in_flight)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Self:
+        lim = self.limits
+
+        def session() -> aiohttp.ClientSession:
+            connector = aiohttp.TCPConnector(
+                limit=lim.max_in_flight,
+                limit_per_host=lim.max_per_host,
+                ssl=ssl.create_default_context(),
+                ttl_dns_cache=300,
+            )
+            return aiohttp.ClientSession(connector=connector, auto_decompress=False)
+
+        self._client = httpx.AsyncClient(
+            transport=AiohttpTransport(client=session),
+            follow_redirects=True,
+            max_redirects=lim.max_redirects,
+            timeout=httpx.Timeout(
+                connect=lim.connect_timeout,
+                read=lim.read_timeout,
+                write=lim.read_timeout,
+                pool=lim.total_timeout,
+            ),
+            headers={"User-Agent": self._user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+        "text/xml;q=0.9, */*;q=0.5",
+    ) -> Response:
+        """GET `url` conditionally; raise FetchError (classified) for anything but 2xx/304."""
+        if self._client is None:
+            raise RuntimeError("Fetcher used outside 'async with'")
+        check_url(url)
+        req_headers = {"Accept": accept, **(headers or {})}
+        if etag:
+            req_headers["If-None-Match"] = etag
+        if last_modified:
+            req_headers["If-Modified-Since"] = last_modified
+        loop = asyncio.get_running_loop()
+        async with self._slots:
+            started = loop.time()
+            try:
+                async with asyncio.timeout(self.limits.total_timeout):
+                    return await self._get(url, req_headers, started)
+            except TimeoutError:
+                raise FetchError(
+                    f"took longer than {self.limits.total_timeout:g}s in total", transient=True
+                ) from None
+            except httpx.TooManyRedirects:
+                raise FetchError(
+                    f"more than {self.limits.max_redirects} redirects (loop?)", transient=False
+                ) from None
+            except httpx.TimeoutException as exc:
+                # The aiohttp transport maps every connection failure to ConnectTimeout:
+                # report what really happened (refused, DNS...) from the cause.
+                cause = exc.__cause__
+                if isinstance(cause, aiohttp.ClientConnectorError):
+                    raise FetchError(f"connection error: {cause}", transient=True) from None
+                raise FetchError(f"timeout: {_timeout_kind(exc)}", transient=True) from None
+            except httpx.UnsupportedProtocol as exc:
+                raise FetchError(f"unsupported URL: {exc}", transient=False) from None
+            except httpx.DecodingError as exc:
+                raise FetchError(f"cannot decode body: {exc}", transient=False) from None
+            except (httpx.TransportError, aiohttp.ClientError, OSError) as exc:
+                detail = str(exc) or type(exc).__name__
+                raise FetchError(f"connection error: {detail}", transient=True) from None
+
+    async def _get(self, url: str, headers: dict[str, str], started: float) -> Response:
+        assert self._client is not None
+        lim = self.limits
+        async with self._client.stream("GET", url, headers=headers) as resp:
+            status = resp.status_code
+            hdrs = {k.lower(): v for k, v in resp.headers.items()}
+            final_url = str(resp.url)
+            if status == 304:
+                return Response(
+                    url=url,
+                    final_url=final_url,
+                    status=status,
+                    headers=hdrs,
+                    not_modified=True,
+                    etag=hdrs.get("etag"),
+                    last_modified=hdrs.get("last-modified"),
+                    elapsed=asyncio.get_running_loop().time() - started,
+                )
+            if status >= 400:
+                retry_after = parse_retry_after(hdrs.get("retry-after"))
+                transient = status not in PERMANENT_STATUSES
+                reason = resp.reason_phrase or ""
+                extra = f", retry after {retry_after:g}s" if retry_after is not None else ""
+                raise FetchError(
+                    f"HTTP {status} {reason}".strip() + extra,
+                    transient=transient,
+                    status=status,
+                    retry_after=retry_after,
+                )
+            declared = hdrs.get("content-length", "")
+            if declared.isdigit() and int(declared) > lim.max_body_bytes:
+                raise FetchError(
+                    f"body of {int(declared)} bytes exceeds the {lim.max_body_bytes} byte cap",
+                    transient=False,
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if resp.num_bytes_downloaded > lim.max_body_bytes:
+                    raise FetchError(
+                        f"body cut at the {lim.max_body_bytes} byte cap", transient=False
+                    )
+                if size > lim.max_decompressed_bytes:
+                    raise FetchError(
+                        f"body inflates past the {lim.max_decompressed_bytes} byte cap "
+                        "(compression bomb?)",
+                        transient=False,
+                    )
+                chunks.append(chunk)
+            return Response(
+                url=url,
+                final_url=final_url,
+                status=status,
+                headers=hdrs,
+                body=b"".join(chunks),
+                etag=hdrs.get("etag"),
+                last_modified=hdrs.get("last-modified"),
+                elapsed=asyncio.get_running_loop().time() - started,
+            )

@@ -1,0 +1,193 @@
+"""One polling cycle, top to bottom:
+
+    sources.yaml → due sources → fetch + parse (concurrent) → store items and source health
+    → rules → facts and stories → alerts into the outbox (same transaction) → deliver.
+
+Every scheduled job is also a command (`monitor poll` runs exactly this).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import insert
+
+from monitor import config
+from monitor.backoff import next_check
+from monitor.context import Context
+from monitor.errors import ConfigError, FetchError
+from monitor.poller import INLINE_PARSE_BELOW, Outcome, collect, make_pool
+from monitor.sources import SourceBase, Validators
+from monitor.storage import items as item_store
+from monitor.storage import sources as source_store
+from monitor.storage.models import Cycle
+
+log = logging.getLogger(__name__)
+CYCLE = Cycle.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class SourceReport:
+    name: str
+    status: str
+    new_ids: list[int] = field(default_factory=list)
+    edited_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CycleReport:
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: list[SourceReport] = field(default_factory=list)
+    new_item_ids: list[int] = field(default_factory=list)
+    edited_item_ids: list[int] = field(default_factory=list)
+    alerts: int = 0
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.status == "error"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.sources if s.status == status)
+
+
+def select_sources(sources: Sequence[SourceBase], names: Sequence[str] | None) -> list[SourceBase]:
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise ConfigError(f"no source named '{missing[0]}' in sources.yaml")
+    return [by_name[n] for n in names]
+
+
+async def run_cycle(
+    ctx: Context,
+    *,
+    names: Sequence[str] | None = None,
+    due_only: bool = False,
+    now: datetime | None = None,
+    pool: Executor | None = None,
+) -> CycleReport:
+    """Check the chosen sources once; store what is new; raise and deliver alerts."""
+    now = now or datetime.now(UTC)
+    report = CycleReport(started_at=now)
+    sources = select_sources(config.load_sources(ctx.paths.sources_file), names)
+    with ctx.engine.begin() as conn:
+        rows = source_store.sync(conn, [(s.name, s.url, s.kind) for s in sources], now=now)
+    if due_only:
+        sources = [s for s in sources if _is_due(rows[s.name], now)]
+    if not sources:
+        return _finish(ctx, report)
+
+    validators = {
+        name: Validators(r.etag, r.last_modified, r.body_hash) for name, r in rows.items()
+    }
+    own_pool = None
+    if pool is None and len(sources) >= INLINE_PARSE_BELOW:
+        pool = own_pool = make_pool()
+    try:
+        outcomes = await collect(sources, validators, now=now, limits=ctx.limits, pool=pool)
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(cancel_futures=True)
+
+    for outcome in outcomes:
+        sr = _store_outcome(ctx, outcome, rows[outcome.source.name], now)
+        report.sources.append(sr)
+        report.new_item_ids.extend(sr.new_ids)
+        report.edited_item_ids.extend(sr.edited_ids)
+    for sr in report.sources:
+        if sr.status == "error":
+            log.warning("source failed source=%s error=%s", sr.name, sr.error)
+    return _finish(ctx, report)
+
+
+def _is_due(row: source_store.SourceRow, now: datetime) -> bool:
+    return row.next_check_at is None or row.next_check_at <= now
+
+
+def _store_outcome(
+    ctx: Context, outcome: Outcome, row: source_store.SourceRow, now: datetime
+) -> SourceReport:
+    """Items and the source's state in one transaction: a crash keeps all of it or none."""
+    source = outcome.source
+    resp = outcome.response
+    state: dict[str, object] = {
+        "last_checked_at": now,
+        "last_http_status": resp.status if resp else getattr(outcome.error, "status", None),
+    }
+    sr = SourceReport(name=source.name, status=outcome.status, warnings=list(outcome.warnings))
+    with ctx.engine.begin() as conn:
+        if outcome.status == "error":
+            err = outcome.error
+            failures = row.consecutive_failures + 1
+            retry_after = err.retry_after if isinstance(err, FetchError) else None
+            sr.error = str(err)
+            state |= {
+                "last_status": "error",
+                "last_error": sr.error,
+                "consecutive_failures": failures,
+                "next_check_at": next_check(
+                    now,
+                    source.interval,
+                    failures=failures,
+                    retry_after=retry_after,
+                    permanent=not outcome.transient,
+                ),
+            }
+            source_store.record(conn, row.id, state)
+            return sr
+        state |= {
+            "last_status": "ok" if outcome.status == "ok" else "not_modified",
+            "last_error": None,
+            "consecutive_failures": 0,
+            "last_success_at": now,
+            "next_check_at": next_check(now, source.interval),
+        }
+        if resp is not None:
+            state |= {
+                "etag": resp.etag or row.etag,
+                "last_modified": resp.last_modified or row.last_modified,
+            }
+        if outcome.parsed is not None and resp is not None:
+            parsed = outcome.parsed
+            keys = [i.key for i in parsed.items]
+            overlap = getattr(source, "overlap_warning", None)
+            if callable(overlap):
+                warning = overlap(row.last_keys, parsed)
+                if warning:
+                    sr.warnings.append(warning)
+            stored = item_store.store(conn, row.id, parsed.items, now=now)
+            sr.new_ids, sr.edited_ids = stored.new, stored.edited
+            state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}
+            if stored.new:
+                state["last_new_item_at"] = now
+        state["last_warning"] = "; ".join(sr.warnings) or None
+        source_store.record(conn, row.id, state)
+    return sr
+
+
+def _finish(ctx: Context, report: CycleReport) -> CycleReport:
+    report.finished_at = datetime.now(UTC)
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            insert(CYCLE).values(
+                started_at=report.started_at,
+                finished_at=report.finished_at,
+                sources=len(report.sources),
+                ok=report.count("ok"),
+                not_modified=report.count("not_modified") + report.count("unchanged"),
+                failed=len(report.failed),
+                new_items=len(report.new_item_ids),
+                updated_items=len(report.edited_item_ids),
+                alerts=report.alerts,
+            )
+        )
+    return report

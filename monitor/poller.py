@@ -1,0 +1,109 @@
+"""Fetch and parse many sources at once: one shared client, bounded in flight and per host;
+parsing in a process pool (feedparser is the bottleneck on cold cycles) or inline for few bodies.
+
+Input: sources with their stored validators. Output: one `Outcome` per source, never an
+exception: a failing source never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from monitor.errors import FetchError, MonitorError, ParseError
+from monitor.fetch import Fetcher, Limits, Response
+from monitor.sources import Parsed, SourceBase, Validators
+
+log = logging.getLogger(__name__)
+
+Status = Literal["ok", "not_modified", "unchanged", "error"]
+INLINE_PARSE_BELOW = 8  # bodies: a pool is not worth starting for fewer
+
+
+@dataclass(slots=True)
+class Outcome:
+    source: SourceBase
+    status: Status
+    response: Response | None = None
+    parsed: Parsed | None = None
+    error: MonitorError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def transient(self) -> bool:
+        return isinstance(self.error, FetchError) and self.error.transient
+
+
+def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A parse pool. Start it before the first connection: forked workers would inherit the
+    sockets (LIBRARY-NOTES); forkserver children are clean."""
+    ctx = multiprocessing.get_context("forkserver")
+    n = workers or max(1, (os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    # Warm the workers now (imports), not in the middle of the first cycle.
+    list(pool.map(_warm, range(n)))
+    return pool
+
+
+def _warm(_: int) -> None:
+    import feedparser  # noqa: F401
+
+
+def _parse(source: SourceBase, response: Response, now: datetime) -> Parsed:
+    return source.parse(response, now=now)
+
+
+async def collect(
+    sources: Sequence[SourceBase],
+    validators: dict[str, Validators],
+    *,
+    now: datetime,
+    limits: Limits | None = None,
+    pool: Executor | None = None,
+) -> list[Outcome]:
+    """Fetch every source concurrently, parse what changed; one Outcome per source, in order."""
+    loop = asyncio.get_running_loop()
+
+    async def one(source: SourceBase, fetcher: Fetcher) -> Outcome:
+        state = validators.get(source.name, Validators())
+        try:
+            response = await source.fetch(fetcher, state)
+        except FetchError as exc:
+            return Outcome(source, "error", error=exc)
+        if response.not_modified:
+            return Outcome(source, "not_modified", response=response)
+        if state.body_hash is not None and response.body_hash == state.body_hash:
+            # Servers that ignore conditional GET (court feeds): same bytes, nothing to parse.
+            return Outcome(source, "unchanged", response=response)
+        try:
+            if pool is not None:
+                parsed = await loop.run_in_executor(pool, _parse, source, response, now)
+            else:
+                parsed = _parse(source, response, now)
+        except ParseError as exc:
+            return Outcome(source, "error", response=response, error=exc)
+        return Outcome(
+            source, "ok", response=response, parsed=parsed, warnings=list(parsed.warnings)
+        )
+
+    async with Fetcher(limits) as fetcher:
+        results = await asyncio.gather(*(one(s, fetcher) for s in sources), return_exceptions=True)
+    outcomes: list[Outcome] = []
+    for source, result in zip(sources, results, strict=True):
+        if isinstance(result, BaseException):
+            if not isinstance(result, Exception):
+                raise result
+            # A bug in a parser must not take the cycle down; it is reported as this source's error.
+            log.exception("source failed unexpectedly source=%s", source.name, exc_info=result)
+            err = ParseError(f"internal error while reading: {type(result).__name__}: {result}")
+            outcomes.append(Outcome(source, "error", error=err))
+        else:
+            outcomes.append(result)
+    return outcomes

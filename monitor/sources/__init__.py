@@ -1,0 +1,13 @@
+"""Source kinds: one module each, one line in the registry below."""
+
+from __future__ import annotations
+
+from monitor.sources.base import Parsed, SourceBase, Validators
+from monitor.sources.rss import RssSource
+
+# kind → class. The `kind` key of a source in sources.yaml picks one (default: rss).
+SOURCE_KINDS: dict[str, type[SourceBase]] = {
+    "rss": RssSource,
+}
+
+__all__ = ["SOURCE_KINDS", "Parsed", "SourceBase", "Validators"]

@@ -1,0 +1,117 @@
+"""Source kind `rss`: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 (detected), from news sites and news
+searches. Response bytes → normalised Items."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Literal
+
+from monitor.domain import Item
+from monitor.fetch import Response
+from monitor.langid import detect
+from monitor.parse import bozo_warning, entry_datetime, parse_feed
+from monitor.sources.base import Parsed, SourceBase
+from monitor.textnorm import html_to_text, one_line
+from monitor.urls import canonical
+
+MAX_TEXT_CHARS = 20_000
+
+
+class RssSource(SourceBase):
+    """An RSS or Atom feed: a news site's feed or a news search (Google News, Bing News...)."""
+
+    kind: Literal["rss"] = "rss"
+
+    def parse(self, response: Response, *, now: datetime) -> Parsed:
+        result = parse_feed(response.body, url=response.final_url, headers=response.headers)
+        warnings = [w for w in [bozo_warning(result)] if w]
+        feed_lang = _lang_code(result.get("feed", {}).get("language"))
+        items: list[Item] = []
+        seen: dict[str, str] = {}
+        duplicates = 0
+        for entry in result.get("entries", []):
+            item = self.entry_to_item(entry, now=now, feed_language=feed_lang)
+            if item is None:
+                continue
+            previous = seen.get(item.key)
+            if previous == item.content_hash:
+                duplicates += 1
+                continue
+            if previous is not None:
+                # Same guid for another entry (seen in the wild): keep both, stably keyed.
+                item = _rekey(item)
+                if item.key in seen:
+                    duplicates += 1
+                    continue
+            seen[item.key] = item.content_hash
+            items.append(item)
+        if duplicates:
+            warnings.append(f"{duplicates} repeated entries skipped")
+        title = html_to_text(result.get("feed", {}).get("title")) or None
+        return Parsed(items=items, warnings=warnings, title=title)
+
+    def entry_to_item(self, entry: Any, *, now: datetime, feed_language: str | None) -> Item | None:
+        title = one_line(html_to_text(entry.get("title")), 1000)
+        text = _entry_text(entry)
+        link = canonical(entry.get("link"))
+        if not title and not text and not link:
+            return None
+        language = self.language or feed_language
+        published = entry_datetime(entry, language=language)
+        guessed = published is None
+        if published is None:
+            published = now
+        elif published > now:
+            published = now  # a date in the future is a publisher's clock error
+        if language is None:
+            language = detect(f"{title}. {text[:500]}")
+        key = _stable_key(entry, link, title, published if not guessed else None)
+        author = html_to_text(entry.get("author")) or None
+        return Item(
+            source=self.name,
+            key=key,
+            title=title,
+            text=text[:MAX_TEXT_CHARS],
+            url=link,
+            published=published,
+            published_guessed=guessed,
+            language=language,
+            author=author,
+        )
+
+
+def _entry_text(entry: Any) -> str:
+    best = ""
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        if len(value) > len(best):
+            best = value
+    summary = entry.get("summary") or ""
+    return html_to_text(best if len(best) > len(summary) else summary)
+
+
+def _stable_key(entry: Any, link: str | None, title: str, published: datetime | None) -> str:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid[:2000]
+    if link:
+        return link[:2000]
+    basis = f"{title}\x00{published.isoformat() if published else ''}"
+    return "sha1:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()
+
+
+def _rekey(item: Item) -> Item:
+    suffix = item.content_hash[:12]
+    return Item(**{**_fields(item), "key": f"{item.key}#{suffix}"})
+
+
+def _fields(item: Item) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in item.__slots__}
+
+
+def _lang_code(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if 2 <= len(code) <= 3 and code.isalpha() else None

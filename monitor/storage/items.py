@@ -1,0 +1,158 @@
+"""Item rows: stored once per (source, key); an edit updates the row and counts the edit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from monitor import domain
+from monitor.storage.dialect import insert_ignore
+from monitor.storage.models import Item, Source
+
+ITEM = Item.__table__  # type: ignore[attr-defined]
+SOURCE = Source.__table__  # type: ignore[attr-defined]
+_CHUNK = 400
+
+
+@dataclass(slots=True)
+class Stored:
+    """What storing one source's items changed: ids of new and of edited items."""
+
+    new: list[int] = field(default_factory=list)
+    edited: list[int] = field(default_factory=list)
+
+
+def _row(source_id: int, item: domain.Item, now: datetime) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "key": item.key,
+        "url": item.url,
+        "title": item.title,
+        "text": item.text,
+        "author": item.author,
+        "language": item.language,
+        "published_at": item.published,
+        "published_guessed": item.published_guessed,
+        "first_seen_at": now,
+        "updated_at": now,
+        "content_hash": item.content_hash,
+        "edit_count": 0,
+        "extra": dict(item.extra) or None,
+    }
+
+
+def store(
+    conn: Connection, source_id: int, items: Sequence[domain.Item], *, now: datetime
+) -> Stored:
+    """Insert new items, update edited ones (same key, new content hash), skip the rest."""
+    out = Stored()
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        known = {
+            r.key: (r.id, r.content_hash)
+            for r in conn.execute(
+                select(ITEM.c.key, ITEM.c.id, ITEM.c.content_hash).where(
+                    ITEM.c.source_id == source_id, ITEM.c.key.in_([i.key for i in chunk])
+                )
+            )
+        }
+        fresh = [_row(source_id, i, now) for i in chunk if i.key not in known]
+        if fresh:
+            result = conn.execute(insert_ignore(conn, ITEM).returning(ITEM.c.id), fresh)
+            out.new.extend(r[0] for r in result)
+        for item in chunk:
+            found = known.get(item.key)
+            if found is None or found[1] == item.content_hash:
+                continue
+            conn.execute(
+                update(ITEM)
+                .where(ITEM.c.id == found[0])
+                .values(
+                    url=item.url,
+                    title=item.title,
+                    text=item.text,
+                    author=item.author,
+                    content_hash=item.content_hash,
+                    extra=dict(item.extra) or None,
+                    updated_at=now,
+                    edit_count=ITEM.c.edit_count + 1,
+                )
+            )
+            out.edited.append(found[0])
+    return out
+
+
+def load(conn: Connection, ids: Sequence[int]) -> list[tuple[int, domain.Item, str | None]]:
+    """Items by id as domain Items, with the content hash rules last ran on (None: never)."""
+    out: list[tuple[int, domain.Item, str | None]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        rows = conn.execute(
+            select(ITEM, SOURCE.c.name.label("source_name"))
+            .join(SOURCE, SOURCE.c.id == ITEM.c.source_id)
+            .where(ITEM.c.id.in_(chunk))
+            .order_by(ITEM.c.id)
+        )
+        out.extend((r.id, to_domain(r._mapping), r.matched_hash) for r in rows)
+    return out
+
+
+def to_domain(r: Any) -> domain.Item:
+    return domain.Item(
+        source=r["source_name"],
+        key=r["key"],
+        title=r["title"],
+        text=r["text"],
+        url=r["url"],
+        published=r["published_at"],
+        published_guessed=r["published_guessed"],
+        language=r["language"],
+        author=r["author"],
+        extra=r["extra"] or {},
+    )
+
+
+def mark_matched(conn: Connection, matched: Sequence[tuple[int, str]]) -> None:
+    for item_id, content_hash in matched:
+        conn.execute(update(ITEM).where(ITEM.c.id == item_id).values(matched_hash=content_hash))
+
+
+def listing(
+    conn: Connection,
+    *,
+    source: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    query = (
+        select(
+            ITEM.c.id,
+            SOURCE.c.name.label("source"),
+            ITEM.c.published_at,
+            ITEM.c.title,
+            ITEM.c.url,
+            ITEM.c.language,
+            ITEM.c.edit_count,
+            ITEM.c.first_seen_at,
+        )
+        .join(SOURCE, SOURCE.c.id == ITEM.c.source_id)
+        .order_by(ITEM.c.published_at.desc(), ITEM.c.id.desc())
+        .limit(limit)
+    )
+    if source:
+        query = query.where(SOURCE.c.name == source)
+    if since:
+        query = query.where(ITEM.c.published_at >= since)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def ids_since(conn: Connection, since: datetime | None) -> list[int]:
+    query = select(ITEM.c.id).order_by(ITEM.c.published_at, ITEM.c.id)
+    if since:
+        query = query.where(ITEM.c.published_at >= since)
+    return [r[0] for r in conn.execute(query)]

@@ -1,0 +1,35 @@
+"""Alembic environment: runs on the connection handed over by monitor.storage.engine.upgrade()."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import monitor.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+connection = config.attributes.get("connection")
+target_metadata = SQLModel.metadata
+
+
+def run() -> None:
+    if connection is None:
+        engine = config.attributes["engine"]
+        with engine.begin() as conn:
+            _configure(conn)
+    else:
+        _configure(connection)
+
+
+def _configure(conn: object) -> None:
+    context.configure(
+        connection=conn,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things (LIBRARY-NOTES pitfall 15)
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

@@ -1,0 +1,109 @@
+"""Source rows: created from sources.yaml by name, polled state and health, due list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from monitor.storage.dialect import insert_ignore
+from monitor.storage.models import Item, Source
+
+SOURCE = Source.__table__  # type: ignore[attr-defined]
+ITEM = Item.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    id: int
+    name: str
+    url: str
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    consecutive_failures: int
+    next_check_at: datetime | None
+    last_keys: list[str] | None
+
+
+def sync(
+    conn: Connection, configured: Iterable[tuple[str, str, str]], *, now: datetime
+) -> dict[str, SourceRow]:
+    """Make sure a row exists for each (name, url, kind); a changed URL resets the validators."""
+    wanted = list(configured)
+    if wanted:
+        conn.execute(
+            insert_ignore(conn, SOURCE),
+            [
+                {
+                    "name": n,
+                    "url": u,
+                    "kind": k,
+                    "created_at": now,
+                    "consecutive_failures": 0,
+                    "health": "ok",
+                }
+                for n, u, k in wanted
+            ],
+        )
+    rows = {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
+    for name, url, kind in wanted:
+        row = rows[name]
+        if row.url != url or row.kind != kind:
+            conn.execute(
+                update(SOURCE)
+                .where(SOURCE.c.id == row.id)
+                .values(
+                    url=url,
+                    kind=kind,
+                    etag=None,
+                    last_modified=None,
+                    body_hash=None,
+                    last_keys=None,
+                )
+            )
+    return {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
+
+
+def by_names(conn: Connection, names: Sequence[str]) -> list[SourceRow]:
+    if not names:
+        return []
+    out: list[SourceRow] = []
+    for start in range(0, len(names), 500):
+        chunk = list(names[start : start + 500])
+        result = conn.execute(
+            select(
+                SOURCE.c.id,
+                SOURCE.c.name,
+                SOURCE.c.url,
+                SOURCE.c.kind,
+                SOURCE.c.etag,
+                SOURCE.c.last_modified,
+                SOURCE.c.body_hash,
+                SOURCE.c.consecutive_failures,
+                SOURCE.c.next_check_at,
+                SOURCE.c.last_keys,
+            ).where(SOURCE.c.name.in_(chunk))
+        )
+        out.extend(SourceRow(**r._mapping) for r in result)
+    return out
+
+
+def record(conn: Connection, source_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(SOURCE).where(SOURCE.c.id == source_id).values(**values))
+
+
+def health_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every source with its health and item count, for `sources list` and `status`."""
+    counts = select(ITEM.c.source_id, func.count().label("n")).group_by(ITEM.c.source_id).subquery()
+    result = conn.execute(
+        select(SOURCE, func.coalesce(counts.c["n"], 0).label("items"))
+        .select_from(SOURCE.outerjoin(counts, counts.c.source_id == SOURCE.c.id))
+        .order_by(SOURCE.c.name)
+    )
+    return [dict(r._mapping) for r in result]

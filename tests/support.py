@@ -1,0 +1,44 @@
+"""Helpers shared by tests: run the real CLI, write sources.yaml, read the database."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from monitor.cli import app
+from monitor.storage.engine import make_engine
+
+runner = CliRunner()
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_sources(cfg: Path, entries: list[dict[str, str]]) -> None:
+    lines = ["sources:"]
+    for e in entries:
+        lines.append(f"  - name: {e['name']}")
+        for k, v in e.items():
+            if k != "name":
+                lines.append(f"    {k}: '{v}'")
+    (cfg / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def count(db_url: str, sql: str) -> int:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        value = conn.execute(text(sql)).scalar_one()
+    engine.dispose()
+    return int(value)
+
+
+def fixture_index(feeds: Path) -> list[dict[str, str]]:
+    with (feeds / "INDEX.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
