@@ -128,4 +128,8 @@ def remove_source(path: Path, name: str) -> None:
     if index is None:
         raise ConfigError(f"no source named '{name}'", path=str(path))
     del data["sources"][index]
-    yamlfile.write_atomic(path, yamlfile.dump(data))
+    if not data["sources"]:
+        data["sources"] = CommentedSeq()  # ruamel would keep the item's comment before "[]"
+    new_text = yamlfile.dump(data)
+    parse_sources(yamlfile.loads(new_text, str(path)), path=str(path))  # never write a bad file
+    yamlfile.write_atomic(path, new_text)

@@ -13,13 +13,13 @@ import asyncio
 import email.utils
 import hashlib
 import logging
+import os
 import ssl
 from collections.abc import Mapping
-import os
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Self
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 import httpx
@@ -137,8 +137,9 @@ class Fetcher:
 
         self._client = httpx.AsyncClient(
             transport=AiohttpTransport(client=session),
-            follow_redirects=True,
-            max_redirects=lim.max_redirects,
+            # Redirects are followed here, not by httpx: its redirected request carries an empty
+            # streamed body that the aiohttp transport sends chunked, which breaks keep-alive.
+            follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=lim.connect_timeout,
                 read=lim.read_timeout,
@@ -183,10 +184,6 @@ class Fetcher:
                 raise FetchError(
                     f"took longer than {self.limits.total_timeout:g}s in total", transient=True
                 ) from None
-            except httpx.TooManyRedirects:
-                raise FetchError(
-                    f"more than {self.limits.max_redirects} redirects (loop?)", transient=False
-                ) from None
             except httpx.TimeoutException as exc:
                 # The aiohttp transport maps every connection failure to ConnectTimeout:
                 # report what really happened (refused, DNS...) from the cause.
@@ -203,12 +200,33 @@ class Fetcher:
                 raise FetchError(f"connection error: {detail}", transient=True) from None
 
     async def _get(self, url: str, headers: dict[str, str], started: float) -> Response:
+        target = url
+        seen = {url}
+        for _ in range(self.limits.max_redirects + 1):
+            result = await self._get_once(url, target, headers, started)
+            if isinstance(result, Response):
+                return result
+            target = check_url(urljoin(target, result))
+            if target in seen:
+                raise FetchError(f"redirect loop at {target}", transient=False)
+            seen.add(target)
+        raise FetchError(f"more than {self.limits.max_redirects} redirects", transient=False)
+
+    async def _get_once(
+        self, url: str, target: str, headers: dict[str, str], started: float
+    ) -> Response | str:
+        """One request: a Response, or the Location of a redirect."""
         assert self._client is not None
         lim = self.limits
-        async with self._client.stream("GET", url, headers=headers) as resp:
+        async with self._client.stream("GET", target, headers=headers) as resp:
             status = resp.status_code
             hdrs = {k.lower(): v for k, v in resp.headers.items()}
             final_url = str(resp.url)
+            if status in (301, 302, 303, 307, 308):
+                location = hdrs.get("location")
+                if not location:
+                    raise FetchError(f"HTTP {status} without a Location header", transient=False)
+                return location
             if status == 304:
                 return Response(
                     url=url,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
@@ -21,7 +22,7 @@ from monitor.settings import Paths
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 15
+TICK_SECONDS = int(os.environ.get("MONITOR_TICK_SECONDS", "15"))
 
 
 class Service:

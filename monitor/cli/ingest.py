@@ -19,7 +19,7 @@ from monitor.sources.base import format_duration
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.engine import current_revision, head_revision, redact
-from monitor.textnorm import one_line
+from monitor.htmltext import one_line
 
 sources_app = typer.Typer(
     help="Add, list, test and remove sources (sources.yaml).", no_args_is_help=True

@@ -12,7 +12,7 @@ from monitor.fetch import Response
 from monitor.langid import detect
 from monitor.parse import bozo_warning, entry_datetime, parse_feed
 from monitor.sources.base import Parsed, SourceBase
-from monitor.textnorm import html_to_text, one_line
+from monitor.htmltext import html_to_text, one_line
 from monitor.urls import canonical
 
 MAX_TEXT_CHARS = 20_000

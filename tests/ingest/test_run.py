@@ -1,0 +1,59 @@
+"""`monitor run`: the scheduler polls, picks up sources.yaml edits, and stops cleanly on SIGINT
+or SIGTERM with everything fetched kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from feedserver import FeedServer, Route, rss
+from support import count
+
+
+def _wait_for(predicate: object, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_run_polls_reloads_sources_and_stops_cleanly(
+    feed_server: FeedServer, config_dir: Path, db_url: str, sig: signal.Signals
+) -> None:
+    a = feed_server.add("/a.xml", Route(body=rss([("a1", "Alpha one"), ("a2", "Alpha two")])))
+    b = feed_server.add("/b.xml", Route(body=rss([("b1", "Beta one")])))
+    sources = config_dir / "sources.yaml"
+    sources.write_text(f"sources:\n  - name: a\n    url: {a}\n    interval: 1m\n")
+    env = {**os.environ, "MONITOR_TICK_SECONDS": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: count(db_url, "select count(*) from item") == 2)
+        sources.write_text(sources.read_text() + f"  - name: b\n    url: {b}\n    interval: 1m\n")
+        _wait_for(lambda: count(db_url, "select count(*) from item") == 3)
+        # Sources are checked at their interval, not at every tick.
+        time.sleep(2)
+        assert len(feed_server.hits("/a.xml")) == 1
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopped" in err
+    assert count(db_url, "select count(*) from item") == 3
