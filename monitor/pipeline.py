@@ -158,7 +158,8 @@ def _store_outcome(
             }
         if outcome.parsed is not None and resp is not None:
             parsed = outcome.parsed
-            keys = [i.key for i in parsed.items]
+            # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
+            keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
             overlap = getattr(source, "overlap_warning", None)
             if callable(overlap):
                 warning = overlap(row.last_keys, parsed)

@@ -88,3 +88,13 @@ def canonical(url: str | None) -> str | None:
     if netloc.endswith(":443") and parts.scheme == "https":
         netloc = netloc[:-4]
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+
+
+def outlet_of(url: str) -> str | None:
+    """The publisher's host of a link, without `www.` ('https://www.lemonde.fr/x' → 'lemonde.fr')."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    host = host.lower().removeprefix("www.").removeprefix("amp.").removeprefix("m.")
+    return host or None

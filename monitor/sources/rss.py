@@ -9,11 +9,11 @@ from typing import Any, Literal
 
 from monitor.domain import Item
 from monitor.fetch import Response
+from monitor.htmltext import html_to_text, one_line
 from monitor.langid import detect
 from monitor.parse import bozo_warning, entry_datetime, parse_feed
 from monitor.sources.base import Parsed, SourceBase
-from monitor.htmltext import html_to_text, one_line
-from monitor.urls import canonical
+from monitor.urls import canonical, outlet_of
 
 MAX_TEXT_CHARS = 20_000
 
@@ -68,6 +68,9 @@ class RssSource(SourceBase):
             language = detect(f"{title}. {text[:500]}")
         key = _stable_key(entry, link, title, published if not guessed else None)
         author = html_to_text(entry.get("author")) or None
+        outlet = _outlet(entry, link)
+        if outlet and title.endswith(f" - {outlet}"):
+            title = title[: -len(outlet) - 3].rstrip()  # news searches append " - Outlet"
         return Item(
             source=self.name,
             key=key,
@@ -78,7 +81,21 @@ class RssSource(SourceBase):
             published_guessed=guessed,
             language=language,
             author=author,
+            extra={"outlet": outlet} if outlet else {},
         )
+
+
+def _outlet(entry: Any, link: str | None) -> str | None:
+    """Who published the entry: a news search names the outlet in <source>; else the link's host."""
+    src = entry.get("source")
+    if isinstance(src, dict):
+        title = html_to_text(src.get("title")) if src.get("title") else ""
+        if title:
+            return one_line(title, 100)
+        href = src.get("href") or src.get("url")
+        if href:
+            return outlet_of(href)
+    return outlet_of(link) if link else None
 
 
 def _entry_text(entry: Any) -> str:
