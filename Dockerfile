@@ -20,6 +20,6 @@ COPY --chown=monitor:monitor sources.yaml /config/sources.yaml
 COPY --chown=monitor:monitor rules /config/rules
 COPY --chown=monitor:monitor notifiers /config/notifiers
 
-USER monitor
+USER 10001:10001
 VOLUME ["/config", "/config/storage"]
 CMD ["monitor", "run"]

@@ -80,6 +80,10 @@ def load_sources(path: Path) -> list[SourceBase]:
         raise ConfigError(
             "file not found (create it, or run `monitor sources add URL`)", path=str(path)
         )
+    try:
+        return parse_sources(yamlfile.load_plain(path), path=str(path))
+    except ConfigError:
+        pass  # said again below, with the line the round-trip loader keeps
     return parse_sources(yamlfile.load(path), path=str(path))
 
 

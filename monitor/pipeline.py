@@ -14,9 +14,10 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
+from sqlmodel import Session
 
-from monitor import config
+from monitor import config, notify, signals
 from monitor.backoff import next_check
 from monitor.context import Context
 from monitor.errors import ConfigError, FetchError
@@ -78,34 +79,63 @@ async def run_cycle(
     """Check the chosen sources once; store what is new; raise and deliver alerts."""
     now = now or datetime.now(UTC)
     report = CycleReport(started_at=now)
-    sources = select_sources(config.load_sources(ctx.paths.sources_file), names)
+    configured = config.load_sources(ctx.paths.sources_file)
+    sources = select_sources(configured, names)
+    ctx.ruleset()  # a broken rule file stops the cycle before anything is fetched
+    ctx.channels()
     with ctx.engine.begin() as conn:
         rows = source_store.sync(conn, [(s.name, s.url, s.kind) for s in sources], now=now)
     if due_only:
         sources = [s for s in sources if _is_due(rows[s.name], now)]
     if not sources:
-        return _finish(ctx, report)
+        report.finished_at = datetime.now(UTC)
+        return report
 
     validators = {
         name: Validators(r.etag, r.last_modified, r.body_hash) for name, r in rows.items()
     }
     own_pool = None
     if pool is None and len(sources) >= INLINE_PARSE_BELOW:
-        pool = own_pool = make_pool()
+        pool = own_pool = make_pool(warm=False)  # started by the first changed body
     try:
         outcomes = await collect(sources, validators, now=now, limits=ctx.limits, pool=pool)
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
 
+    # A source's items and its state go in one transaction: a crash keeps both or neither.
+    # Sources without items (304, unchanged, failed) only update their row, all in one batch
+    # (one transaction per source cost 0.2 s of a cycle of 1,000 304s on SQLite).
+    quiet: list[tuple[int, dict[str, object]]] = []
     for outcome in outcomes:
-        sr = _store_outcome(ctx, outcome, rows[outcome.source.name], now)
+        row = rows[outcome.source.name]
+        if outcome.parsed is None:
+            sr, state = _store_outcome(None, outcome, row, now)
+            quiet.append((row.id, state))
+        else:
+            with ctx.engine.begin() as conn:
+                sr, state = _store_outcome(conn, outcome, row, now)
+                source_store.record(conn, row.id, state)
         report.sources.append(sr)
         report.new_item_ids.extend(sr.new_ids)
         report.edited_item_ids.extend(sr.edited_ids)
+    with ctx.engine.begin() as conn:
+        source_store.record_many(conn, quiet)
     for sr in report.sources:
         if sr.status == "error":
             log.warning("source failed source=%s error=%s", sr.name, sr.error)
+
+    channels = ctx.channels()
+    changed = report.new_item_ids + report.edited_item_ids
+    if changed:
+        found = signals.process(
+            ctx.engine, changed, ruleset=ctx.ruleset(), route=channels.route, now=now
+        )
+        report.alerts += len(found.alerts)
+    with Session(ctx.engine) as session, session.begin():
+        silence = {s.name: s.expected_silence for s in configured}
+        report.alerts += len(notify.check_health(session, channels, now=now, silence=silence))
+    await notify.deliver_async(ctx.engine, channels)
     return _finish(ctx, report)
 
 
@@ -114,9 +144,10 @@ def _is_due(row: source_store.SourceRow, now: datetime) -> bool:
 
 
 def _store_outcome(
-    ctx: Context, outcome: Outcome, row: source_store.SourceRow, now: datetime
-) -> SourceReport:
-    """Items and the source's state in one transaction: a crash keeps all of it or none."""
+    conn: Connection | None, outcome: Outcome, row: source_store.SourceRow, now: datetime
+) -> tuple[SourceReport, dict[str, object]]:
+    """Store the outcome's items on `conn` (needed only when it has items); return the report
+    and the source's new state, which the caller records in the same transaction."""
     source = outcome.source
     resp = outcome.response
     state: dict[str, object] = {
@@ -124,55 +155,53 @@ def _store_outcome(
         "last_http_status": resp.status if resp else getattr(outcome.error, "status", None),
     }
     sr = SourceReport(name=source.name, status=outcome.status, warnings=list(outcome.warnings))
-    with ctx.engine.begin() as conn:
-        if outcome.status == "error":
-            err = outcome.error
-            failures = row.consecutive_failures + 1
-            retry_after = err.retry_after if isinstance(err, FetchError) else None
-            sr.error = str(err)
-            state |= {
-                "last_status": "error",
-                "last_error": sr.error,
-                "consecutive_failures": failures,
-                "next_check_at": next_check(
-                    now,
-                    source.interval,
-                    failures=failures,
-                    retry_after=retry_after,
-                    permanent=not outcome.transient,
-                ),
-            }
-            source_store.record(conn, row.id, state)
-            return sr
+    if outcome.status == "error":
+        err = outcome.error
+        failures = row.consecutive_failures + 1
+        retry_after = err.retry_after if isinstance(err, FetchError) else None
+        sr.error = str(err)
         state |= {
-            "last_status": "ok" if outcome.status == "ok" else "not_modified",
-            "last_error": None,
-            "consecutive_failures": 0,
-            "last_success_at": now,
-            "next_check_at": next_check(now, source.interval),
+            "last_status": "error",
+            "last_error": sr.error,
+            "consecutive_failures": failures,
+            "next_check_at": next_check(
+                now,
+                source.interval,
+                failures=failures,
+                retry_after=retry_after,
+                permanent=not outcome.transient,
+            ),
         }
-        if resp is not None:
-            state |= {
-                "etag": resp.etag or row.etag,
-                "last_modified": resp.last_modified or row.last_modified,
-            }
-        if outcome.parsed is not None and resp is not None:
-            parsed = outcome.parsed
-            # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
-            keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
-            overlap = getattr(source, "overlap_warning", None)
-            if callable(overlap):
-                warning = overlap(row.last_keys, parsed)
-                if warning:
-                    sr.warnings.append(warning)
-            stored = item_store.store(conn, row.id, parsed.items, now=now)
-            sr.new_ids, sr.edited_ids = stored.new, stored.edited
-            state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}
-            if stored.new:
-                state["last_new_item_at"] = now
-        state["last_warning"] = "; ".join(sr.warnings) or None
-        source_store.record(conn, row.id, state)
-    return sr
+        return sr, state
+    state |= {
+        "last_status": "ok" if outcome.status == "ok" else "not_modified",
+        "last_error": None,
+        "consecutive_failures": 0,
+        "last_success_at": now,
+        "next_check_at": next_check(now, source.interval),
+    }
+    if resp is not None:
+        state |= {
+            "etag": resp.etag or row.etag,
+            "last_modified": resp.last_modified or row.last_modified,
+        }
+    if outcome.parsed is not None and resp is not None:
+        parsed = outcome.parsed
+        # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
+        keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
+        overlap = getattr(source, "overlap_warning", None)
+        if callable(overlap):
+            warning = overlap(row.last_keys, parsed)
+            if warning:
+                sr.warnings.append(warning)
+        assert conn is not None, "items are stored inside the caller's transaction"
+        stored = item_store.store(conn, row.id, parsed.items, now=now)
+        sr.new_ids, sr.edited_ids = stored.new, stored.edited
+        state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}
+        if stored.new:
+            state["last_new_item_at"] = now
+    state["last_warning"] = "; ".join(sr.warnings) or None
+    return sr, state
 
 
 def _finish(ctx: Context, report: CycleReport) -> CycleReport:

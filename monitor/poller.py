@@ -41,14 +41,19 @@ class Outcome:
         return isinstance(self.error, FetchError) and self.error.transient
 
 
-def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A parse pool. Start it before the first connection: forked workers would inherit the
-    sockets (LIBRARY-NOTES); forkserver children are clean."""
+def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolExecutor:
+    """A parse pool. forkserver children are clean: they do not inherit the parent's sockets
+    (LIBRARY-NOTES: forked workers would), so the pool may start while connections are open.
+
+    `warm=True` starts the workers now (the scheduler: not in the middle of its first cycle);
+    `warm=False` starts nothing until the first body is submitted, so a cycle of 304s never
+    pays for the pool (about 0.6 s of start-up and imports for `monitor poll`).
+    """
     ctx = multiprocessing.get_context("forkserver")
     n = workers or max(1, (os.cpu_count() or 1))
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
-    # Warm the workers now (imports), not in the middle of the first cycle.
-    list(pool.map(_warm, range(n)))
+    if warm:
+        list(pool.map(_warm, range(n)))
     return pool
 
 
@@ -84,7 +89,12 @@ async def collect(
             return Outcome(source, "unchanged", response=response)
         try:
             if pool is not None:
-                parsed = await loop.run_in_executor(pool, _parse, source, response, now)
+                # Submitted from a thread: the first submit to a cold pool waits for the
+                # forkserver's start-up, and the event loop must keep fetching meanwhile.
+                future = await loop.run_in_executor(
+                    None, pool.submit, _parse, source, response, now
+                )
+                parsed = await asyncio.wrap_future(future)
             else:
                 parsed = _parse(source, response, now)
         except ParseError as exc:

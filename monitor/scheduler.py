@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from monitor import notify
 from monitor.context import Context
 from monitor.errors import MonitorError
 from monitor.pipeline import run_cycle
@@ -23,6 +24,8 @@ from monitor.settings import Paths
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = int(os.environ.get("MONITOR_TICK_SECONDS", "15"))
+DELIVER_SECONDS = 10
+DIGEST_SECONDS = 60
 
 
 class Service:
@@ -110,9 +113,22 @@ async def _serve(paths: Paths) -> None:
 
 
 def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:
-    """Delivery and digest jobs (notifiers)."""
-    jobs: dict[str, tuple[Callable[[], Awaitable[None]], int]] = {}
-    return jobs
+    """Delivery (retries and what polls queued) and the daily digest; each is a CLI command
+    too (`monitor outbox retry`, `monitor digest send`)."""
+
+    async def deliver() -> None:
+        try:
+            await notify.deliver_async(ctx.engine, ctx.channels())
+        except MonitorError as exc:
+            log.error("delivery failed error=%s", exc)
+
+    async def digests() -> None:
+        try:
+            await notify.send_digests_async(ctx.engine, ctx.channels())
+        except MonitorError as exc:
+            log.error("digest failed error=%s", exc)
+
+    return {"deliver": (deliver, DELIVER_SECONDS), "digest": (digests, DIGEST_SECONDS)}
 
 
 def serve(paths: Paths) -> None:

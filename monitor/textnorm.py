@@ -1,77 +1,172 @@
-"""Text as people read it: HTML removed, entities decoded, whitespace folded; accent folding for
-matching."""
+"""Text normalisation shared by the rules: fold (case- and accent-insensitive) with a map back to
+the original offsets, split sentences, guess the language cheaply. Input: str; output: Folded,
+spans, language codes. No I/O."""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
-from html.parser import HTMLParser
+from dataclasses import dataclass
+from functools import lru_cache
 
-_BLOCK_TAGS = frozenset(
-    ["p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article", "header", "footer"]
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+KANA_RE = re.compile(r"[\u3040-\u30ff]")
+HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower()
+    o = ord(ch)
+    if 0x3000 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF:
+        return ch  # CJK, kana (keep the dakuten), hangul: nothing to fold
+    if 0xFF00 <= o <= 0xFFEF:
+        # Full-width digits and letters become ASCII; full-width punctuation stays, so that
+        # "，" (a list comma in Chinese) is never read as a thousands separator.
+        return unicodedata.normalize("NFKC", ch).lower() if ch.isalnum() else ch
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Typographic apostrophes and dashes fold to ASCII so one pattern covers them all.
+    base = base.replace("\u2019", "'").replace("\u2018", "'")
+    if base in {"\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"}:
+        base = "-"
+    if base in {"\u00a0", "\u202f", "\u2009", "\u2007"}:
+        base = " "
+    folded = base.casefold()
+    return folded or ch
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """`text` folded (lower case, no accents, ASCII quotes/dashes) and `index[i]`: the offset in
+    the original string of folded character i (plus one sentinel at the end)."""
+
+    original: str
+    text: str
+    index: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span back to the original string."""
+        if start >= len(self.text):
+            return len(self.original), len(self.original)
+        o_start = self.index[start]
+        o_end = self.index[end] if end < len(self.index) else len(self.original)
+        if end > start and o_end <= o_start:
+            o_end = o_start + 1
+        return o_start, o_end
+
+
+def fold(text: str) -> Folded:
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        out.append(f)
+        index.extend([i] * len(f))
+    index.append(len(text))
+    return Folded(text, "".join(out), tuple(index))
+
+
+def fold_str(text: str) -> str:
+    return "".join(_fold_char(ch) for ch in text)
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+# fmt: off
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "sra", "inc", "corp", "co", "ltd", "calif", "cal",
+    "del", "tex", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+    "nr", "vs", "v", "mrd", "mio", "mia", "md", "mds", "bzw", "ca", "etc", "prof", "gen", "gov",
+    "sen", "rep", "approx", "est", "ee", "uu", "av", "dept", "fig", "art", "abs", "mme", "mlle",
+    "cf", "p", "pp", "u.s", "e.g", "i.e", "z.b", "usw", "ggf", "sig", "n.d", "d.c",
+}
+# fmt: on
+_SENT_END = re.compile(
+    r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z\u00c0-\u00de0-9])|[\u3002\uff01\uff1f]"
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_NL = re.compile(r"\s*\n\s*")
-_TAG_HINT = re.compile(r"<[a-zA-Z/!]")
+_HARD_BREAK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-\u2022*\u25cf\u25aa]|\d+\.)\s)|\s\u2022\s")
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS and self._skip:
-            self._skip -= 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(value: str | None) -> str:
-    """Plain text from an HTML (or plain) fragment, entities decoded, whitespace folded."""
-    if not value:
-        return ""
-    if _TAG_HINT.search(value):
-        parser = _TextExtractor()
-        try:
-            parser.feed(value)
-            parser.close()
-            text = "".join(parser.parts)
-        except (AssertionError, ValueError):  # malformed markup: fall back to unescaping only
-            text = re.sub(r"<[^>]*>", " ", value)
-            text = html.unescape(text)
-    else:
-        text = html.unescape(value)
-    return fold_whitespace(text)
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text` (headline-friendly: bullets and blank lines split too)."""
+    spans: list[tuple[int, int]] = []
+    blocks: list[tuple[int, int]] = []
+    pos = 0
+    for m in _HARD_BREAK.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    for b_start, b_end in blocks:
+        start = b_start
+        block = text[b_start:b_end]
+        for m in _SENT_END.finditer(block):
+            if m.group().startswith(".") and not _real_stop(block, m.start()):
+                continue
+            end = b_start + m.end()
+            spans.append((start, end))
+            start = end
+        spans.append((start, b_end))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s] in " \t\r\n-\u2022*":
+            s += 1
+        while e > s and text[e - 1] in " \t\r\n":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
 
 
-def fold_whitespace(text: str) -> str:
-    text = _WS.sub(" ", text.replace("\u00ad", ""))
-    text = _NL.sub("\n", text)
-    return text.strip()
+def _real_stop(block: str, dot: int) -> bool:
+    """False when the period ends an abbreviation or an initial ("U.S.", "Calif.", "C.P.")."""
+    j = dot
+    while j > 0 and (block[j - 1].isalpha() or block[j - 1] == "."):
+        j -= 1
+    word = block[j:dot].strip(".").lower()
+    if not word:
+        return True
+    if len(word) == 1 and word.isalpha():
+        return False
+    return word not in _ABBREV
 
 
-def fold_accents(text: str) -> str:
-    """Lower-case, accents removed: 'Décision' → 'decision'. Length may change (ß → ss)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# --- language ----------------------------------------------------------------------------------
+
+# fmt: off
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(["the", "and", "of", "to", "in", "is", "that", "for", "with", "was", "has", "his", "from", "by", "as", "on", "are", "it", "its"]),
+    "fr": frozenset(["le", "la", "les", "des", "est", "une", "qui", "dans", "pour", "par", "sur", "du", "au", "aux", "que", "avec", "son", "ses", "a"]),
+    "de": frozenset(["der", "die", "das", "und", "ist", "nicht", "mit", "von", "den", "dem", "ein", "eine", "auf", "sich", "zu", "des", "hat", "im"]),
+    "es": frozenset(["el", "los", "las", "del", "que", "una", "por", "con", "para", "se", "su", "sus", "como", "es", "al", "lo", "ha"]),
+    "it": frozenset(["il", "lo", "gli", "della", "che", "di", "una", "per", "con", "del", "non", "sono", "alla", "nel", "ha", "le", "dei"]),
+    "pt": frozenset(["o", "os", "as", "da", "do", "que", "uma", "por", "com", "para", "não", "dos", "das", "se", "ao", "na", "no", "em"]),
+}
+# fmt: on
+_WORD = re.compile(r"[a-zà-ÿ]+")
 
 
-def one_line(text: str, limit: int | None = None) -> str:
-    flat = " ".join(text.split())
-    if limit is not None and len(flat) > limit:
-        return flat[: max(0, limit - 1)].rstrip() + "…"
-    return flat
+def guess_language(text: str) -> str | None:
+    """A cheap guess among en/fr/de/es/it/pt/zh/ja/ko by script and stop words (None if unsure)."""
+    if not text:
+        return None
+    cjk = len(CJK_RE.findall(text))
+    if cjk > 0.2 * len(text):
+        if KANA_RE.search(text):
+            return "ja"
+        if HANGUL_RE.search(text):
+            return "ko"
+        return "zh"
+    words = _WORD.findall(text.lower())
+    if not words:
+        return None
+    scores = {lang: sum(1 for w in words if w in sw) for lang, sw in _STOPWORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] == 0:
+        return None
+    return best
+
+
+def is_cjk(text: str) -> bool:
+    return CJK_RE.search(text) is not None

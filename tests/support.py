@@ -42,3 +42,17 @@ def count(db_url: str, sql: str) -> int:
 def fixture_index(feeds: Path) -> list[dict[str, str]]:
     with (feeds / "INDEX.tsv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def feed(outlet: str, lang: str, entries: list[tuple[str, str, str]]) -> bytes:
+    """RSS of (guid, title, text) published by `outlet` (links on the outlet's own host)."""
+    items = "".join(
+        f"<item><guid>{outlet}-{g}</guid><title>{t}</title><link>https://{outlet}/{g}</link>"
+        f"<description>{d}</description><pubDate>Mon, 18 May 2026 10:00:00 GMT</pubDate></item>"
+        for g, t, d in entries
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"<link>https://{outlet}/</link><description>news</description><language>{lang}</language>"
+        f"{items}</channel></rss>"
+    ).encode()

@@ -13,13 +13,13 @@ from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, u
 from monitor.context import Context
 from monitor.errors import ConfigError, FetchError, MonitorError
 from monitor.fetch import Fetcher, Limits
+from monitor.htmltext import one_line
 from monitor.pipeline import CycleReport, run_cycle
 from monitor.sources import Validators
 from monitor.sources.base import format_duration
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.engine import current_revision, head_revision, redact
-from monitor.htmltext import one_line
 
 sources_app = typer.Typer(
     help="Add, list, test and remove sources (sources.yaml).", no_args_is_help=True
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
     app.command()(run)
 
 
-def _parse_day(value: str | None) -> datetime | None:
+def parse_day(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -235,7 +235,7 @@ def items_list(
     with user_errors():
         ctx = Context.open(paths(config_dir))
         with ctx.engine.connect() as conn:
-            rows = item_store.listing(conn, source=source, since=_parse_day(since), limit=limit)
+            rows = item_store.listing(conn, source=source, since=parse_day(since), limit=limit)
         ctx.close()
         if json_out:
             print_json([{k: _iso(v) for k, v in r.items()} for r in rows])

@@ -156,3 +156,12 @@ def ids_since(conn: Connection, since: datetime | None) -> list[int]:
     if since:
         query = query.where(ITEM.c.published_at >= since)
     return [r[0] for r in conn.execute(query)]
+
+
+def forget_signals(conn: Connection) -> None:
+    """Delete what rules derived (for a backtest inside a transaction that is rolled back)."""
+    from monitor.storage.models import Alert, Delivery, Fact, Observation, Story, StoryItem
+
+    for model in (Delivery, Alert, StoryItem, Story, Fact, Observation):
+        conn.execute(model.__table__.delete())  # type: ignore[union-attr]
+    conn.execute(update(ITEM).values(matched_hash=None))

@@ -1,0 +1,282 @@
+"""Commands for what we tell people: the outbox (list, retry, deliver), the daily digest
+(preview, send) and `notify test slack|email`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy import Engine
+
+from monitor import digest, notify, outbox
+from monitor.cli.common import ConfigDirOption, JsonOption, fail, paths, print_json, user_errors
+from monitor.domain import AlertDraft
+from monitor.errors import ConfigError, NotifyError
+from monitor.notifiers.base import Message, cut, one_line
+from monitor.notifiers.email import EmailNotifier
+from monitor.notifiers.slack import SlackBotNotifier, SlackWebhookNotifier
+from monitor.notifiers.templating import make_env
+from monitor.settings import database_url
+from monitor.storage.engine import make_engine, upgrade
+
+outbox_app = typer.Typer(
+    help="Deliveries waiting, sent or failed; replay them.", no_args_is_help=True
+)
+digest_app = typer.Typer(help="The daily email digest.", no_args_is_help=True)
+notify_app = typer.Typer(help="Check the notification channels.", no_args_is_help=True)
+
+DayOption = Annotated[
+    str | None,
+    typer.Option("--day", help="Local day YYYY-MM-DD (default: today).", show_default=False),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(outbox_app, name="outbox")
+    app.add_typer(digest_app, name="digest")
+    app.add_typer(notify_app, name="notify")
+
+
+@contextmanager
+def _engine(config_dir: Path | None) -> Iterator[Engine]:
+    engine = make_engine(database_url(paths(config_dir)))
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _day(value: str | None, channels: notify.Channels) -> date:
+    if value is None:
+        zone = channels.config.digest.zone if channels.config.digest else UTC
+        return datetime.now(zone).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--day: not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+# ---------------------------------------------------------------- outbox
+
+
+@outbox_app.command("list")
+def outbox_list(
+    config_dir: ConfigDirOption = None,
+    as_json: JsonOption = False,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status", help="Only these statuses: pending, sending, sent, failed, skipped."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 100,
+) -> None:
+    """Deliveries, newest first: channel, status, attempts, next attempt, last error."""
+    with user_errors(), _engine(config_dir) as engine:
+        rows = outbox.list_deliveries(engine, statuses=status, limit=limit)
+    if as_json:
+        print_json([{k: _iso(v) for k, v in r.items() if k != "lease_owner"} for r in rows])
+        return
+    if not rows:
+        typer.echo("outbox empty")
+        return
+    typer.echo(
+        f"{'id':>6} {'alert':>6} {'channel':<12} {'seq':>3} {'status':<8} {'try':>3}  detail"
+    )
+    for r in rows:
+        if r["status"] == "sent":
+            detail = f"sent {r['sent_at']:%Y-%m-%d %H:%M}"
+        elif r["status"] in ("pending", "sending"):
+            detail = f"next {r['next_attempt_at']:%Y-%m-%d %H:%M}"
+        else:
+            detail = r["status"]
+        if r["last_error"]:
+            detail += f" · {cut(one_line(r['last_error']), 80)}"
+        typer.echo(
+            f"{r['id']:>6} {r['alert_id']:>6} {cut(r['channel'], 12):<12} {r['seq']:>3} "
+            f"{r['status']:<8} {r['attempts']:>3}  {detail} · {cut(one_line(r['headline']), 60)}"
+        )
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    delivery_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", help="One delivery (default: all failed).")
+    ] = None,
+    config_dir: ConfigDirOption = None,
+) -> None:
+    """Make a failed delivery (or all failed and waiting ones) due now; the next delivery run
+    (`monitor run`, `monitor poll` or `monitor outbox deliver`) sends them."""
+    with user_errors(), _engine(config_dir) as engine:
+        count = outbox.retry(engine, delivery_id)
+        if delivery_id is not None and count == 0:
+            from monitor.storage.notifications import delivery_status
+
+            state = delivery_status(engine, delivery_id)
+            fail(
+                f"delivery {delivery_id} "
+                + ("not found" if state is None else f"is {state}, not failed or waiting")
+            )
+    typer.echo(f"{count} deliver{'y' if count == 1 else 'ies'} due now")
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(config_dir: ConfigDirOption = None) -> None:
+    """Send what is due now (what `monitor run` does after each poll)."""
+    with user_errors(), _engine(config_dir) as engine:
+        channels = notify.load_channels(paths(config_dir))
+        report = notify.deliver(engine, channels)
+    typer.echo(str(report))
+    for error in report.errors:
+        typer.echo(f"error: {error}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- digest
+
+
+@digest_app.command("preview")
+def digest_preview(
+    config_dir: ConfigDirOption = None,
+    day: DayOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the HTML version to this file.")
+    ] = None,
+) -> None:
+    """Print the digest of a day as it would be sent (text); --out writes the HTML."""
+    with user_errors(), _engine(config_dir) as engine:
+        channels = notify.load_channels(paths(config_dir))
+        rendered = digest.render_day(engine, channels.config, _day(day, channels))
+    if out is not None:
+        out.write_text(rendered.html, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+    typer.echo(f"Subject: {rendered.subject}\n")
+    typer.echo(rendered.text)
+
+
+@digest_app.command("send")
+def digest_send(config_dir: ConfigDirOption = None, day: DayOption = None) -> None:
+    """Send the digest of a day to every recipient that has not had it yet (without --day:
+    whatever is due now). Safe to run twice or from two machines: one email per recipient."""
+    with user_errors(), _engine(config_dir) as engine:
+        channels = notify.load_channels(paths(config_dir))
+        settings = channels.config.digest
+        if settings is None:
+            raise ConfigError(
+                "no digest configured (set SMTP_HOST and DIGEST_TO, or digest: in notifiers/)"
+            )
+        sender = channels.email_sender()
+        when = _day(day, channels) if day is not None else None
+        outcomes = digest.send_due(
+            engine,
+            channels.config,
+            now=datetime.now(UTC),
+            owner=notify.make_owner(),
+            sender=sender,
+            day=when,
+        )
+    done = {(o.day, o.recipient) for o in outcomes}
+    for o in outcomes:
+        typer.echo(f"{o.day} {o.recipient}: {o.status}" + (f" ({o.error})" if o.error else ""))
+    if when is not None:
+        for recipient in settings.recipients:
+            if (when, recipient) not in done:
+                typer.echo(f"{when} {recipient}: already sent or being sent")
+    elif not outcomes:
+        typer.echo(f"nothing due (the digest goes out at {settings.at:%H:%M} {settings.zone})")
+    if any(o.status in ("failed", "retrying") for o in outcomes):
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- notify test
+
+
+@notify_app.command("test")
+def notify_test(
+    kind: Annotated[str, typer.Argument(metavar="slack|email", help="Which channel kind to test.")],
+    config_dir: ConfigDirOption = None,
+) -> None:
+    """Send a test message through the configured Slack channel(s) or to the digest recipients;
+    on failure say what went wrong and exit 1."""
+    if kind not in ("slack", "email"):
+        fail(f"unknown channel kind {kind!r}: use slack or email", 2)
+    with user_errors():
+        channels = notify.load_channels(paths(config_dir))
+        if kind == "slack":
+            _test_slack(channels)
+        else:
+            _test_email(channels)
+
+
+def _test_slack(channels: notify.Channels) -> None:
+    targets = [
+        n
+        for n in channels.notifiers.values()
+        if isinstance(n, SlackBotNotifier | SlackWebhookNotifier)
+    ]
+    if not targets:
+        fail(
+            "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, "
+            "or add a channel of kind slack in notifiers/"
+        )
+    now = datetime.now(UTC)
+    draft = AlertDraft(
+        kind="test",
+        headline="Test message from dispute-monitor",
+        severity="alert",
+        summary=f"Sent by `monitor notify test slack` at {now:%Y-%m-%d %H:%M} UTC. Alerts will look like this.",
+    )
+    failed = False
+    for notifier in targets:
+        try:
+            notifier.send(Message(0, draft, now))
+        except NotifyError as exc:
+            failed = True
+            typer.echo(f"{notifier.name}: FAILED: {exc}", err=True)
+        else:
+            typer.echo(f"{notifier.name}: sent")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _test_email(channels: notify.Channels) -> None:
+    sender = channels.email_sender()
+    if sender is None:
+        fail("email is not configured: set SMTP_HOST (and DIGEST_TO), or smtp: in notifiers/")
+    recipients: list[str] = (
+        list(channels.config.digest.recipients) if channels.config.digest else []
+    )
+    for n in channels.notifiers.values():
+        if isinstance(n, EmailNotifier):
+            recipients.extend(n.to)
+    if not recipients:
+        fail("no recipient: set DIGEST_TO, or digest.to / an email channel in notifiers/")
+    env = make_env(channels.config.templates_dir)
+    now = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    failed = False
+    for recipient in dict.fromkeys(recipients):
+        ctx = {"sent_at": now, "recipient": recipient}
+        try:
+            sender.send(
+                [recipient],
+                "dispute-monitor test message",
+                env.get_template("test.txt.j2").render(ctx),
+                env.get_template("test.html.j2").render(ctx),
+            )
+        except NotifyError as exc:
+            failed = True
+            typer.echo(f"{recipient}: FAILED: {exc}", err=True)
+        else:
+            typer.echo(f"{recipient}: sent via {sender.settings.host}:{sender.settings.port}")
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,130 @@
+"""Rules: what matters in an item. One YAML file per topic under rules/ (`topic:` and `rules:`),
+one module per rule kind, registered below. `load_ruleset(rules_dir)` validates every file
+(errors name file, line and key) and compiles a RuleSet; `RuleSet.evaluate(item)` does the rest.
+
+To add a kind: write `monitor/rules/<kind>.py` (a RuleOptions model whose docstring is the help)
+and add one line to KINDS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from monitor import yamlfile
+from monitor.errors import ConfigError
+from monitor.rules.amount_threshold import AmountThresholdRule
+from monitor.rules.base import RuleOptions
+from monitor.rules.claim_amount import ClaimAmountRule
+from monitor.rules.keywords import KeywordsRule
+from monitor.rules.regex import RegexRule
+from monitor.rules.ruleset import Evaluation, RuleExplanation, RuleFile, RuleSet
+from monitor.rules.ruling import RulingRule
+from monitor.rules.topic import Topic
+
+KINDS: dict[str, type[RuleOptions]] = {
+    "keywords": KeywordsRule,
+    "regex": RegexRule,
+    "claim-amount": ClaimAmountRule,
+    "ruling": RulingRule,
+    "amount-threshold": AmountThresholdRule,
+}
+
+__all__ = [
+    "KINDS",
+    "Evaluation",
+    "RuleExplanation",
+    "RuleFile",
+    "RuleSet",
+    "Topic",
+    "load_rule_file",
+    "load_ruleset",
+    "rule_file_from_data",
+    "rule_files",
+]
+
+
+class _FileShape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    topic: Any
+    rules: list[Any] = []
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    if not rules_dir.is_dir():
+        raise ConfigError("rules folder not found", path=str(rules_dir))
+    return sorted(
+        p
+        for p in rules_dir.iterdir()
+        if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+    )
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    """Read and validate one rule file; the first error names file, line and key."""
+    return rule_file_from_data(yamlfile.load(path), path)
+
+
+def rule_file_from_data(data: Any, path: Path) -> RuleFile:
+    """Validate parsed YAML (with line numbers) as the rule file `path`."""
+    name = str(path)
+    if not isinstance(data, Mapping):
+        raise ConfigError("expected a mapping with 'topic:' and 'rules:'", path=name, line=1)
+    yamlfile.validate(_FileShape, data, path=name)
+    topic = yamlfile.validate(Topic, data["topic"], path=name, root=["topic"])
+    rules: list[RuleOptions] = []
+    raw_rules = data.get("rules") or []
+    for i, raw in enumerate(raw_rules):
+        line = yamlfile.line_of(data, ["rules", i])
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"rules[{i}]: expected a mapping", path=name, line=line)
+        kind = raw.get("kind")
+        model = KINDS.get(str(kind))
+        if model is None:
+            line = yamlfile.line_of(data, ["rules", i, "kind"])
+            known = ", ".join(KINDS)
+            raise ConfigError(
+                f"rules[{i}].kind: unknown kind {kind!r} (known: {known})", path=name, line=line
+            )
+        try:
+            rules.append(model.model_validate(raw))
+        except ValidationError as exc:
+            node = raw_rules[i]
+            err = yamlfile.error_from_validation(exc, node, path=name, root=["rules", i])
+            sub = [p for p in exc.errors()[0]["loc"] if isinstance(p, str | int)]
+            err.line = yamlfile.line_of(data, ["rules", i, *sub]) or line
+            raise ConfigError(err.detail, path=name, line=err.line) from None
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        if rule.name in seen:
+            line = yamlfile.line_of(data, ["rules", i, "name"])
+            raise ConfigError(
+                f"rules[{i}].name: duplicate rule name {rule.name!r}", path=name, line=line
+            )
+        seen[rule.name] = i
+    return RuleFile(path=path, topic=topic, rules=tuple(rules))
+
+
+def load_ruleset(rules_dir: Path) -> RuleSet:
+    """Validate and compile every rule file of `rules_dir`."""
+    files = [load_rule_file(p) for p in rule_files(rules_dir)]
+    slugs: dict[str, Path] = {}
+    names: dict[str, Path] = {}
+    for f in files:
+        if f.topic.slug in slugs:
+            raise ConfigError(
+                f"topic.slug: {f.topic.slug!r} already used in {slugs[f.topic.slug]}",
+                path=str(f.path),
+            )
+        slugs[f.topic.slug] = f.path
+        for rule in f.rules:
+            if rule.name in names:
+                raise ConfigError(
+                    f"rule name {rule.name!r} already used in {names[rule.name]}", path=str(f.path)
+                )
+            names[rule.name] = f.path
+    return RuleSet.build(files)

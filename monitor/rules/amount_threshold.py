@@ -1,0 +1,87 @@
+"""Rule kind `amount-threshold`: any money figure in a sentence that names one of the given words,
+at or above a threshold ("settlement" ≥ $1bn). Input: an item's sentences and money mentions;
+output: an `amount:<rule>` Observation with the largest such figure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from monitor.domain import Observation
+from monitor.money import decimal_str, format_range
+from monitor.rules.base import CompiledRule, Document, RuleOptions, RuleResult, evidence
+from monitor.rules.query import TermIndex, TermRef
+from monitor.rules.topic import CompiledTopic
+
+
+class AmountThresholdRule(RuleOptions):
+    """A money figure of at least `min_amount` (in `currency`) in a sentence holding one of the
+    `near` words ("settlement", "@defendants"...). Ranges count by their high end. `scope:
+    relevant` (default) reads only items about the topic."""
+
+    kind: Literal["amount-threshold"] = "amount-threshold"
+    near: list[str] = Field(min_length=1)
+    min_amount: Decimal = Field(gt=0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    scope: Literal["relevant", "all"] = "relevant"
+
+    def compile(self, topic: CompiledTopic, index: TermIndex) -> CompiledRule:
+        ids: set[int] = set()
+        for word in self.near:
+            if word.startswith("@"):
+                members = topic.groups.get(word[1:])
+                if not members:
+                    raise ValueError(f"unknown group {word!r}")
+                ids |= {index.add(m) for m in members}
+            else:
+                ids.add(index.add(word))
+        return AmountThresholdMatcher(self, topic, TermRef(",".join(self.near), frozenset(ids)))
+
+
+class AmountThresholdMatcher:
+    kind = "amount-threshold"
+
+    def __init__(self, options: AmountThresholdRule, topic: CompiledTopic, near: TermRef) -> None:
+        self.options = options
+        self.topic = topic
+        self.near = near
+        self.name = options.name
+        self.severity = options.severity
+
+    def evaluate(self, doc: Document, relevant: bool) -> RuleResult:
+        slug = self.topic.slug
+        opts = self.options
+        if opts.scope == "relevant" and not relevant:
+            return RuleResult(self.name, self.kind, slug, False, "item not about the topic")
+        best = None
+        for i, segment in enumerate(doc.segments):
+            mentions = [
+                m for m in doc.money(i) if m.currency == opts.currency and not m.parenthetical
+            ]
+            if not mentions or not self.near.matched(doc.hits(i), doc.lang):
+                continue
+            for m in mentions:
+                if m.point >= opts.min_amount and (best is None or m.point > best[1].point):
+                    best = (segment, m)
+        if best is None:
+            why = (
+                f"no {opts.currency} figure ≥ {decimal_str(opts.min_amount)} near {self.near.label}"
+            )
+            return RuleResult(self.name, self.kind, slug, False, why)
+        segment, m = best
+        low = decimal_str(m.low) if m.low is not None else None
+        high = decimal_str(m.high) if m.high is not None else None
+        obs = Observation(
+            rule=self.name,
+            topic=slug,
+            kind="amount",
+            subject=f"amount:{self.name}",
+            value={"low": low, "high": high, "currency": opts.currency},
+            value_key=f"{low or ''}-{high or ''}",
+            display=format_range(m.low, m.high, opts.currency),
+            severity=self.severity,
+            evidence=evidence(segment, [(m.start, m.end)]),
+        )
+        return RuleResult(self.name, self.kind, slug, True, f"{m.text!r} ≥ threshold", (obs,))

@@ -1,0 +1,249 @@
+"""Rule kind `claim-amount`: the total amount the plaintiff claims in the dispute. Input: an item
+relevant to the topic; output: one `claim:<topic>` Observation ({low, high, currency} as
+decimal strings) or nothing, with the reason for every figure it looked at."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from monitor.domain import Observation
+from monitor.lexicon import claims as cl
+from monitor.money import MoneyMention, decimal_str, format_range
+from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, RuleResult, evidence
+from monitor.rules.query import TermIndex
+from monitor.rules.topic import CompiledTopic
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
+_CLAUSE_END = re.compile(r";|\(|（|，|,|\. ")
+_BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
+SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
+
+
+class ClaimAmountRule(RuleOptions):
+    """The amount the plaintiff claims in total ("seeks up to $134bn", "réclame entre 79 et 134
+    milliards de dollars", "134-Milliarden-Dollar-Klage"). Valuations, investments, bids,
+    fortunes, funding rounds and one defendant's share are told apart and ignored. Emits
+    `claim:<topic>` with {low, high, currency}; `corroboration` outlets must agree before the
+    value becomes a fact; values above `suspect_above` (or read through a false friend such as
+    "1,34 Billionen") are marked suspect."""
+
+    kind: Literal["claim-amount"] = "claim-amount"
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    min_amount: Decimal = Field(default=Decimal(1_000_000), ge=0)
+    suspect_above: Decimal | None = None
+    assume_currency: bool = True
+    corroboration: int = Field(default=2, ge=1)
+
+    def compile(self, topic: CompiledTopic, index: TermIndex) -> CompiledRule:
+        return ClaimAmountMatcher(self, topic)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    low: Decimal | None
+    high: Decimal | None
+    currency: str
+    mention: MoneyMention
+    segment: int
+    strong: bool
+    suspect: bool
+    assumed: bool
+
+
+def _tokens_between(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def _last_tokens(text: str, n: int) -> str:
+    """The tail of `text` holding its last `n` tokens."""
+    starts = [m.start() for m in _TOKEN.finditer(text)]
+    if len(starts) <= n:
+        return text
+    return text[starts[-n] :]
+
+
+def _first_tokens(text: str, n: int) -> str:
+    ends = [m.end() for m in _TOKEN.finditer(text)]
+    if len(ends) <= n:
+        return text
+    return text[: ends[n - 1]]
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _drop_overlapped(
+    spans: list[tuple[int, int]], by: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Distractor spans that a longer claim cue covers ("to pay him" covers "pay")."""
+    out = []
+    for s, e in spans:
+        if any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in by):
+            continue
+        out.append((s, e))
+    return out
+
+
+class ClaimAmountMatcher:
+    kind = "claim-amount"
+
+    def __init__(self, options: ClaimAmountRule, topic: CompiledTopic) -> None:
+        self.options = options
+        self.topic = topic
+        self.name = options.name
+        self.severity = options.severity
+
+    def judge(
+        self, doc: Document, i: int, mentions: list[MoneyMention], j: int
+    ) -> tuple[bool, bool, str]:
+        """(is a claim, strong cue, reason) for mention j of segment i."""
+        m = mentions[j]
+        text = doc.segments[i].folded.text
+        start, end = m.folded_span
+        left_bound = mentions[j - 1].folded_span[1] if j > 0 else 0
+        right_bound = mentions[j + 1].folded_span[0] if j + 1 < len(mentions) else len(text)
+        left = _last_tokens(text[left_bound:start], 16)
+        for sep in (";", "•"):
+            if sep in left:
+                left = left.rsplit(sep, 1)[1]
+        right = text[end:right_bound]
+        cut = _CLAUSE_END.search(right)
+        if cut:
+            right = right[: cut.start()]
+        right = _first_tokens(right, 8)
+
+        claim_left = _spans(cl.CLAIM_BEFORE_RE, left)
+        claim_right = [
+            s for s in _spans(cl.CLAIM_AFTER_RE, right) if _tokens_between(right[: s[0]]) <= 3
+        ]
+        distract_left = _drop_overlapped(_spans(cl.DISTRACTOR_RE, left), claim_left)
+        adjacent = [
+            s for s in _spans(cl.DISTRACTOR_AFTER_RE, right) if _tokens_between(right[: s[0]]) <= 2
+        ]
+        if adjacent and not (claim_right and claim_right[0][0] < adjacent[0][0]):
+            return False, False, f"{m.text!r} is followed by {right[slice(*adjacent[0])]!r}"
+        window = left + " " + right
+        for pattern in self.topic.per_defendant:
+            hit = pattern.search(window)
+            if hit and self.topic.defendants_in(left) < 2:
+                return (
+                    False,
+                    False,
+                    f"{m.text!r} is one defendant's share ({hit.group().strip()!r})",
+                )
+        if (
+            claim_left
+            and distract_left
+            and distract_left[-1][1] > claim_left[-1][1]
+            and not claim_right
+        ):
+            word = left[slice(*distract_left[-1])]
+            return (
+                False,
+                False,
+                f"{m.text!r}: {word!r} is closer than {left[slice(*claim_left[-1])]!r}",
+            )
+        if claim_left or claim_right:
+            cue = left[slice(*claim_left[-1])] if claim_left else right[slice(*claim_right[0])]
+            return True, True, f"{m.text!r} claimed ({cue!r})"
+        total = [s for s in _spans(cl.CLAIM_TOTAL_RE, left) if _tokens_between(left[s[1] :]) <= 4]
+        if total and not distract_left and cl.CLAIM_CONTEXT_RE.search(text):
+            return True, False, f"{m.text!r} is a total in a sentence about the claim"
+        return False, False, f"{m.text!r}: no claiming word near it"
+
+    def claims(self, doc: Document, reasons: Reasons) -> list[Claim]:
+        found: list[Claim] = []
+        opts = self.options
+        for i, segment in enumerate(doc.segments):
+            mentions = doc.money(i)
+            if not mentions:
+                continue
+            if self.topic.sentence_excluded(doc, i):
+                reasons.add(segment, "skipped: names another case")
+                continue
+            for j, m in enumerate(mentions):
+                if m.parenthetical:
+                    continue
+                currency, assumed = m.currency, False
+                if currency is None:
+                    if not (opts.assume_currency and m.has_scale) or doc.has_foreign_currency:
+                        continue
+                    currency, assumed = opts.currency, True
+                if currency != opts.currency or m.point < opts.min_amount:
+                    continue
+                ok, strong, why = self.judge(doc, i, mentions, j)
+                reasons.add(segment, why)
+                if not ok:
+                    continue
+                suspect = bool(SUSPECT_FLAGS & set(m.flags)) or (
+                    opts.suspect_above is not None and m.point > opts.suspect_above
+                )
+                found.append(Claim(m.low, m.high, currency, m, i, strong, suspect, assumed))
+        return found
+
+    def evaluate(self, doc: Document, relevant: bool) -> RuleResult:
+        if not relevant:
+            return RuleResult(
+                self.name, self.kind, self.topic.slug, False, "item not about the topic"
+            )
+        reasons = Reasons()
+        found = self.claims(doc, reasons)
+        if not found:
+            return RuleResult(
+                self.name, self.kind, self.topic.slug, False, reasons.text("no money figure")
+            )
+        best = min(
+            enumerate(found),
+            key=lambda p: (not p[1].strong, p[1].suspect, _BOUND_RANK[p[1].mention.bound], p[0]),
+        )[1]
+        # A range or bound that ends where the chosen figure ends says more about the same claim
+        # ("a claim for $134bn ... $79bn to $134bn in total").
+        refined = [
+            c
+            for c in found
+            if c.high is not None
+            and c.high == best.high
+            and _BOUND_RANK[c.mention.bound] < _BOUND_RANK[best.mention.bound]
+        ]
+        if refined:
+            best = min(refined, key=lambda c: _BOUND_RANK[c.mention.bound])
+        return RuleResult(
+            self.name,
+            self.kind,
+            self.topic.slug,
+            True,
+            reasons.text(""),
+            (self.observation(doc, best),),
+        )
+
+    def observation(self, doc: Document, claim: Claim) -> Observation:
+        low = decimal_str(claim.low) if claim.low is not None else None
+        high = decimal_str(claim.high) if claim.high is not None else None
+        value: dict[str, object] = {"low": low, "high": high, "currency": claim.currency}
+        if claim.mention.approx:
+            value["approx"] = True
+        if claim.assumed:
+            value["currency_assumed"] = True
+        if claim.mention.flags:
+            value["flags"] = list(claim.mention.flags)
+        segment = doc.segments[claim.segment]
+        spans = [(claim.mention.start, claim.mention.end)]
+        return Observation(
+            rule=self.name,
+            topic=self.topic.slug,
+            kind="claim",
+            subject=f"claim:{self.topic.slug}",
+            value=value,
+            value_key=f"{low or ''}-{high or ''}",
+            display=format_range(claim.low, claim.high, claim.currency),
+            severity=self.severity,
+            evidence=evidence(segment, spans),
+            corroboration=self.options.corroboration,
+            suspect=claim.suspect,
+        )

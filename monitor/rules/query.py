@@ -1,0 +1,224 @@
+"""Literal terms and boolean queries (all / any / none), case- and accent-insensitive with word
+boundaries. Every term of a rule set goes into one google-re2 Set, matched once per sentence.
+Input: rule-file strings; output: term ids per sentence and query verdicts with reasons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import re2
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from monitor.errors import ConfigError
+from monitor.textnorm import CJK_RE, fold_str
+
+# RE2's default 8 MiB budget silently matches nothing with a few hundred patterns in one Set
+# (LIBRARY-NOTES: "DFA out of memory"); 256 MiB holds thousands.
+SET_MAX_MEM = 256 << 20
+_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2013_]+")
+
+
+def re2_options(*, max_mem: int = SET_MAX_MEM) -> Any:
+    options = re2.Options()
+    options.max_mem = max_mem
+    options.log_errors = False
+    return options
+
+
+def term_pattern(term: str) -> str:
+    """RE2 pattern (on folded text) for a word or phrase; `*` ends a prefix ("dismiss*")."""
+    folded = fold_str(term).strip()
+    if not folded:
+        raise ConfigError(f"empty term {term!r}")
+    parts = []
+    for word in _SPLIT.split(folded):
+        if not word:
+            continue
+        star = word.endswith("*")
+        piece = re2.escape(word.rstrip("*"))
+        if star:
+            piece += r"[\p{L}\p{N}]*"
+        parts.append(piece)
+    body = r"[\s\-]+".join(parts)
+    if CJK_RE.search(folded):
+        return f"({body})"
+    # Boundaries are "not a letter of an alphabetic script": "OpenAI" is a word in "创立OpenAI时".
+    edge = r"[^\p{Latin}\p{Greek}\p{Cyrillic}\p{N}]"
+    return rf"(?:^|{edge})({body}(?:'s|'|s)?)(?:$|{edge})"
+
+
+class TermIndex:
+    """All literal terms of a rule set, matched in one pass with a google-re2 Set."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self.labels: list[str] = []
+        self._patterns: list[str] = []
+        self._single: list[Any] = []
+        self._set: Any = None
+
+    def add(self, term: str) -> int:
+        pattern = term_pattern(term)
+        if pattern in self._ids:
+            return self._ids[pattern]
+        self._ids[pattern] = len(self._patterns)
+        self._patterns.append(pattern)
+        self.labels.append(term)
+        return self._ids[pattern]
+
+    def compile(self) -> None:
+        options = re2_options()
+        compiled = re2.Set.SearchSet(options)
+        for pattern in self._patterns:
+            compiled.Add(pattern)
+            self._single.append(re2.compile(pattern, re2_options(max_mem=8 << 20)))
+        if self._patterns:
+            compiled.Compile()
+            self._set = compiled
+
+    def hits(self, folded_text: str) -> frozenset[int]:
+        if self._set is None or not folded_text:
+            return frozenset()
+        found = self._set.Match(folded_text)
+        return frozenset(found) if found else frozenset()
+
+    def spans(self, term_id: int, folded_text: str) -> list[tuple[int, int]]:
+        out = []
+        for m in self._single[term_id].finditer(folded_text):
+            out.append(m.span(1))
+        return out
+
+
+class Query(BaseModel):
+    """A boolean query: every `all` term, at least one `any` term, no `none` term.
+
+    A term is a word or phrase ("motion to dismiss"), a prefix ending in `*` ("dismiss*"), a
+    group of the topic ("@defendants", "@case_numbers") or a nested query.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    all: list[str | Query] = Field(default_factory=list)
+    any: list[str | Query] = Field(default_factory=list)
+    none: list[str | Query] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Query:
+        if not self.all and not self.any:
+            raise ValueError("a query needs 'all' or 'any' terms")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """A term (and its synonyms per language) as term ids."""
+
+    label: str
+    ids: frozenset[int]
+    by_lang: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def ids_for(self, lang: str | None) -> frozenset[int]:
+        if not self.by_lang:
+            return self.ids
+        if lang is None:
+            extra: frozenset[int] = frozenset().union(*self.by_lang.values())
+            return self.ids | extra
+        return self.ids | self.by_lang.get(lang, frozenset())
+
+    def matched(self, hits: frozenset[int], lang: str | None) -> bool:
+        return not self.ids_for(lang).isdisjoint(hits)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    all: tuple[TermRef | CompiledQuery, ...]
+    any: tuple[TermRef | CompiledQuery, ...]
+    none: tuple[TermRef | CompiledQuery, ...]
+
+    def matches(self, hits: frozenset[int], neg_hits: frozenset[int], lang: str | None) -> bool:
+        return self.why(hits, neg_hits, lang)[0]
+
+    def why(
+        self, hits: frozenset[int], neg_hits: frozenset[int], lang: str | None
+    ) -> tuple[bool, str]:
+        """Verdict and a one-line reason naming the terms that decided it."""
+        for node in self.none:
+            if _node(node, neg_hits, neg_hits, lang):
+                return False, f"excluded by {_label(node)!r}"
+        missing = [_label(n) for n in self.all if not _node(n, hits, neg_hits, lang)]
+        if missing:
+            return False, "missing " + ", ".join(repr(m) for m in missing)
+        found = [_label(n) for n in self.any if _node(n, hits, neg_hits, lang)]
+        if self.any and not found:
+            return False, "none of " + ", ".join(repr(_label(n)) for n in self.any)
+        parts = [repr(_label(n)) for n in self.all] + [repr(f) for f in found]
+        return True, "found " + ", ".join(parts)
+
+    def term_ids(self) -> frozenset[int]:
+        """Ids of the positive terms (for highlighting)."""
+        out: set[int] = set()
+        for node in (*self.all, *self.any):
+            out |= node.ids if isinstance(node, TermRef) else node.term_ids()
+        return frozenset(out)
+
+    def none_ids(self) -> frozenset[int]:
+        out: set[int] = set()
+        for node in self.none:
+            out |= node.ids if isinstance(node, TermRef) else node.term_ids()
+        return frozenset(out)
+
+
+def _node(
+    node: TermRef | CompiledQuery, hits: frozenset[int], neg: frozenset[int], lang: str | None
+) -> bool:
+    if isinstance(node, TermRef):
+        return node.matched(hits, lang)
+    return node.matches(hits, neg, lang)
+
+
+def _label(node: TermRef | CompiledQuery) -> str:
+    if isinstance(node, TermRef):
+        return node.label
+    inner = [
+        f"{k}: [{', '.join(_label(n) for n in v)}]"
+        for k, v in (("all", node.all), ("any", node.any))
+        if v
+    ]
+    return "{" + "; ".join(inner) + "}"
+
+
+def compile_query(
+    query: Query,
+    index: TermIndex,
+    *,
+    groups: Mapping[str, Iterable[str]],
+    synonyms: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> CompiledQuery:
+    """Turn a Query into term ids; `@name` terms expand to a group, synonyms per language."""
+
+    def term(value: str | Query) -> TermRef | CompiledQuery:
+        if isinstance(value, Query):
+            return compile_query(value, index, groups=groups, synonyms=synonyms)
+        if value.startswith("@"):
+            name = value[1:]
+            if name not in groups:
+                raise ConfigError(
+                    f"unknown group {value!r} (known: {', '.join('@' + g for g in groups)})"
+                )
+            members = list(groups[name])
+            if not members:
+                raise ConfigError(f"group {value!r} is empty")
+            return TermRef(value, frozenset(index.add(m) for m in members))
+        by_lang: dict[str, frozenset[int]] = {}
+        for lang, words in ((synonyms or {}).get(value) or {}).items():
+            by_lang[lang] = frozenset(index.add(w) for w in words)
+        return TermRef(value, frozenset({index.add(value)}), by_lang)
+
+    return CompiledQuery(
+        all=tuple(term(v) for v in query.all),
+        any=tuple(term(v) for v in query.any),
+        none=tuple(term(v) for v in query.none),
+    )

@@ -1,0 +1,155 @@
+"""The compiled rule set the pipeline calls: `RuleSet.evaluate(item) -> Evaluation`. Input: Items;
+output: the topics an item is about, the observations of the rules that fired, and per rule
+whether it matched and why (for `monitor rules test`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.domain import Item, Observation
+from monitor.errors import ConfigError
+from monitor.rules.base import CompiledRule, Document, RuleOptions
+from monitor.rules.query import TermIndex
+from monitor.rules.topic import CompiledTopic, Topic, compile_topic
+
+
+@dataclass(frozen=True, slots=True)
+class RuleExplanation:
+    """One rule on one item: matched or not, and why."""
+
+    topic: str
+    rule: str
+    kind: str
+    matched: bool
+    reason: str
+    observations: tuple[Observation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRelevance:
+    topic: str
+    relevant: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What the rule set saw in one item."""
+
+    relevant_topics: tuple[str, ...]
+    observations: tuple[Observation, ...]
+    matched_rules: tuple[str, ...]
+    relevance: tuple[TopicRelevance, ...] = ()
+    explanations: tuple[RuleExplanation, ...] = ()
+    language: str | None = None
+
+    def explain(self) -> list[str]:
+        """Human lines: per topic whether the item is about it, per rule matched or not and why."""
+        lines = [f"language: {self.language or 'unknown'}"]
+        for rel in self.relevance:
+            mark = "relevant" if rel.relevant else "not relevant"
+            lines.append(f"topic {rel.topic}: {mark} ({rel.reason})")
+        for ex in self.explanations:
+            mark = "MATCH" if ex.matched else "no match"
+            lines.append(f"  {ex.rule} [{ex.kind}] {mark}: {ex.reason}")
+            for obs in ex.observations:
+                flag = " (suspect)" if obs.suspect else ""
+                lines.append(f"    → {obs.subject} = {obs.display}{flag}")
+                if obs.evidence.sentence:
+                    lines.append(f"      “{obs.evidence.marked('[', ']')}”")
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One validated rule file: its topic and its rules (the pipeline never sees the YAML)."""
+
+    path: Path
+    topic: Topic
+    rules: tuple[RuleOptions, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _TopicRules:
+    file: RuleFile
+    topic: CompiledTopic
+    rules: tuple[CompiledRule, ...]
+
+
+class RuleSet:
+    """Every topic and rule of a rules/ folder, compiled once (terms in one google-re2 Set)."""
+
+    def __init__(
+        self, files: Sequence[RuleFile], compiled: Sequence[_TopicRules], index: TermIndex
+    ):
+        self.files = tuple(files)
+        self._topics = tuple(compiled)
+        self._index = index
+
+    @classmethod
+    def build(cls, files: Sequence[RuleFile]) -> RuleSet:
+        index = TermIndex()
+        compiled = []
+        for f in files:
+            try:
+                topic = compile_topic(f.topic, index)
+                rules = tuple(r.compile(topic, index) for r in f.rules)
+            except (ValueError, ConfigError) as exc:
+                detail = exc.detail if isinstance(exc, ConfigError) else str(exc)
+                raise ConfigError(detail, path=str(f.path)) from None
+            compiled.append(_TopicRules(f, topic, rules))
+        try:
+            index.compile()
+        except Exception as exc:  # re2.error: a term the Set refuses (should not happen)
+            raise ConfigError(f"cannot compile the terms: {exc}") from None
+        return cls(files, compiled, index)
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return tuple(f.topic for f in self.files)
+
+    @property
+    def rules(self) -> tuple[tuple[Topic, RuleOptions], ...]:
+        return tuple((f.topic, r) for f in self.files for r in f.rules)
+
+    @property
+    def term_count(self) -> int:
+        return len(self._index.labels)
+
+    def evaluate(self, item: Item) -> Evaluation:
+        doc = Document(item, self._index)
+        relevant: list[str] = []
+        relevance: list[TopicRelevance] = []
+        observations: list[Observation] = []
+        matched: list[str] = []
+        explanations: list[RuleExplanation] = []
+        for entry in self._topics:
+            is_relevant, why = entry.topic.relevant(doc)
+            relevance.append(TopicRelevance(entry.topic.slug, is_relevant, why))
+            if is_relevant:
+                relevant.append(entry.topic.slug)
+            for rule in entry.rules:
+                result = rule.evaluate(doc, is_relevant)
+                explanations.append(
+                    RuleExplanation(
+                        entry.topic.slug,
+                        result.rule,
+                        result.kind,
+                        result.matched,
+                        result.reason,
+                        result.observations,
+                    )
+                )
+                if result.matched:
+                    matched.append(result.rule)
+                    observations.extend(result.observations)
+        return Evaluation(
+            relevant_topics=tuple(relevant),
+            observations=tuple(observations),
+            matched_rules=tuple(matched),
+            relevance=tuple(relevance),
+            explanations=tuple(explanations),
+            language=doc.lang,
+        )

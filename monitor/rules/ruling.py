@@ -1,0 +1,256 @@
+"""Rule kind `ruling`: a court, judge or jury decided something in the dispute. Input: an item
+relevant to the topic (news, or a docket entry from the court record); output: one
+`ruling:<topic>:<kind>` Observation ({kind, outcome}) or nothing, with reasons per sentence."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from pydantic import Field
+
+from monitor.domain import Evidence, Item, Observation
+from monitor.lexicon import rulings as rl
+from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, RuleResult
+from monitor.rules.query import TermIndex
+from monitor.rules.topic import CompiledTopic
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
+_CJK = re.compile(r"[\u3040-\u9fff]")
+_RANK = {k: i for i, k in enumerate(rl.KIND_PRIORITY)}
+MAX_GAP_TOKENS = 35
+
+
+class RulingRule(RuleOptions):
+    """A decision of the court, judge or jury in the dispute (injunction, dismissal, summary
+    judgment, trial schedule, verdict, appeal, discovery, other): "judge denies Musk's request
+    for an injunction", "le juge a rejeté", "Richterin wies den Antrag zurück". Filings,
+    requests, hearing remarks, predictions, a party's own withdrawal, "will appeal" and rulings
+    in other cases do not count. Court docket entries are classified from the record itself
+    (corroboration 1). Emits `ruling:<topic>:<kind>` with {kind, outcome}."""
+
+    kind: Literal["ruling"] = "ruling"
+    kinds: list[str] = Field(default_factory=lambda: list(rl.KIND_PRIORITY[:-1]))
+    corroboration: int = Field(default=2, ge=1)
+
+    def compile(self, topic: CompiledTopic, index: TermIndex) -> CompiledRule:
+        return RulingMatcher(self, topic)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    kind: str
+    outcome: str
+    segment: int
+    spans: tuple[tuple[int, int], ...]
+    reason: str
+
+
+def _tokens(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def _tail(text: str, n: int) -> str:
+    starts = [m.start() for m in _TOKEN.finditer(text)]
+    return text if len(starts) <= n else text[starts[-n] :]
+
+
+def _outcome(original: str, start: int) -> str:
+    rest = original[start:]
+    cut = re.search(
+        r"[.;!?。；]\s|[.;!?。；]$|\n|,\s+(?:while|whereas|but|as|after|and|which|who|mientras|"
+        r"alors|tandis|wahrend|mentre|enquanto|pero|mais|aber|ma)\s",
+        rest,
+    )
+    if cut:
+        rest = rest[: cut.start()]
+    if len(rest) > 110:
+        rest = rest[:110].rsplit(" ", 1)[0] + "…"
+    return rest.strip().rstrip(",")
+
+
+def _docket_classifier() -> Callable[[Item], tuple[str, str] | None] | None:
+    """monitor.docket.classify_docket_entry, if that module is installed (imported lazily)."""
+    try:
+        module = importlib.import_module("monitor.docket")
+    except ImportError:
+        return None
+    func = getattr(module, "classify_docket_entry", None)
+    return cast("Callable[[Item], tuple[str, str] | None] | None", func)
+
+
+class RulingMatcher:
+    kind = "ruling"
+
+    def __init__(self, options: RulingRule, topic: CompiledTopic) -> None:
+        self.options = options
+        self.topic = topic
+        self.name = options.name
+        self.severity = options.severity
+        self.kinds = (
+            frozenset(options.kinds) | {"other_weak"}
+            if "other" in options.kinds
+            else frozenset(options.kinds)
+        )
+
+    def _actors(self, text: str) -> list[tuple[int, int, str]]:
+        found = [
+            (m.start(), m.end(), "jury")
+            for m in rl.JURY_RE.finditer(text)
+            if not rl.JURY_AS_OBJECT.search(text[max(0, m.start() - 16) : m.start()])
+        ]
+        found += [(m.start(), m.end(), "appeal") for m in rl.APPEAL_RE.finditer(text)]
+        found += [(m.start(), m.end(), "court") for m in rl.COURT_RE.finditer(text)]
+        if self.topic.judge_re is not None:
+            found += [(m.start(), m.end(), "court") for m in self.topic.judge_re.finditer(text)]
+        # An appeals court also matches "court": keep the most specific reading of each span.
+        found.sort(key=lambda a: (a[0], -(a[1] - a[0])))
+        out: list[tuple[int, int, str]] = []
+        for a in found:
+            if out and a[0] < out[-1][1]:
+                if a[2] == "appeal" and out[-1][2] == "court":
+                    out[-1] = a
+                continue
+            out.append(a)
+        return out
+
+    def decisions(self, doc: Document, i: int, reasons: Reasons) -> list[Decision]:
+        segment = doc.segments[i]
+        text = segment.folded.text
+        # Cheapest test first: most sentences name no court, judge or jury.
+        actors = self._actors(text)
+        if not actors:
+            return []
+        if self.topic.sentence_excluded(doc, i) or rl.OTHER_CASE_RE.search(text):
+            reasons.add(segment, "skipped: about another case")
+            return []
+        verbs = list(rl.DECISION_RE.finditer(text))
+        if not verbs:
+            return []
+        if rl.VOLUNTARY_RE.search(text):
+            reasons.add(segment, "a party withdrew: no court decision")
+            return []
+        out: list[Decision] = []
+        for v in verbs:
+            decision = self._decision(doc, i, text, v, actors, reasons)
+            if decision is not None:
+                out.append(decision)
+        return out
+
+    def _decision(
+        self,
+        doc: Document,
+        i: int,
+        text: str,
+        v: re.Match[str],
+        actors: list[tuple[int, int, str]],
+        reasons: Reasons,
+    ) -> Decision | None:
+        segment = doc.segments[i]
+        verb = v.group()
+        cjk = bool(_CJK.search(verb))
+        before = [a for a in actors if a[1] <= v.start()]
+        actor = before[-1] if before else None
+        gap = text[actor[1] : v.start()] if actor else ""
+        if actor and _tokens(gap) > MAX_GAP_TOKENS:
+            actor, gap = None, ""
+        if actor is None:
+            if not rl.PASSIVE_RE.fullmatch(verb):
+                reasons.add(segment, f"{verb!r}: no court, judge or jury before it")
+                return None
+            actor = actors[0]
+        if rl.HEDGE_RE.search(gap) or rl.IMMEDIATE_HEDGE_RE.search(_tail(text[: v.start()], 2)):
+            reasons.add(segment, f"{verb!r} is hedged, negated or future")
+            return None
+        if rl.CONDITION_RE.search(_tail(text[: actor[0]], 3)):
+            reasons.add(segment, f"{verb!r} is a condition or hypothesis")
+            return None
+        if actor[0] <= v.start() and rl.REQUEST_BEFORE_ACTOR.search(_tail(text[: actor[0]], 4)):
+            reasons.add(segment, f"{verb!r}: someone asks the court, no decision yet")
+            return None
+        if cjk and rl.JA_NEG_AFTER_RE.match(text[v.end() :]):
+            reasons.add(segment, f"{verb!r} is negated or planned")
+            return None
+        kind = self._kind(text, verb, actor[2])
+        if kind == "other_weak":
+            kind = self._item_kind(doc) or kind
+        f = segment.folded
+        spans = (f.span(actor[0], actor[1]), f.span(v.start(), v.end()))
+        outcome = _outcome(segment.text, f.span(v.start(), v.end())[0])
+        return Decision(kind, outcome, i, spans, f"{kind}: {text[actor[0] : actor[1]]!r} {verb!r}")
+
+    def _kind(self, text: str, verb: str, actor: str) -> str:
+        if actor == "jury" or rl.VERDICT_VERB_RE.fullmatch(verb):
+            return "verdict"
+        if actor == "appeal":
+            return "appeal"
+        if rl.SCHEDULE_RE.fullmatch(verb):
+            return "trial_schedule"
+        for kind in rl.KIND_PRIORITY:
+            if kind in rl.KIND_RES and rl.KIND_RES[kind].search(text):
+                if kind == "dismissal" and any(p.search(text) for p in self.topic.plaintiff_motion):
+                    return "other"  # the plaintiff's motion: against the counterclaims
+                return kind
+        return "other_weak"
+
+    def _item_kind(self, doc: Document) -> str | None:
+        """For a decision whose sentence names no kind: the kind the rest of the item names."""
+        for kind in ("other", "injunction", "dismissal", "summary_judgment", "discovery"):
+            if any(rl.KIND_RES[kind].search(s.folded.text) for s in doc.segments):
+                return kind
+        return None
+
+    def evaluate(self, doc: Document, relevant: bool) -> RuleResult:
+        slug = self.topic.slug
+        if not relevant:
+            return RuleResult(self.name, self.kind, slug, False, "item not about the topic")
+        docket = doc.item.extra.get("docket") if doc.item.extra else None
+        if docket:
+            return self._docket(doc)
+        reasons = Reasons()
+        found: list[Decision] = []
+        for i in range(len(doc.segments)):
+            found.extend(d for d in self.decisions(doc, i, reasons) if d.kind in self.kinds)
+        if not found:
+            return RuleResult(
+                self.name, self.kind, slug, False, reasons.text("no decision reported")
+            )
+        best = min(enumerate(found), key=lambda p: (_RANK.get(p[1].kind, 99), p[0]))[1]
+        kind = "other" if best.kind == "other_weak" else best.kind
+        segment = doc.segments[best.segment]
+        obs = self._observation(kind, best.outcome, Evidence(segment.text, best.spans), False)
+        return RuleResult(self.name, self.kind, slug, True, best.reason, (obs,))
+
+    def _docket(self, doc: Document) -> RuleResult:
+        classify = _docket_classifier()
+        found = classify(doc.item) if classify is not None else None
+        if found is None:
+            return RuleResult(
+                self.name, self.kind, self.topic.slug, False, "docket entry is no ruling"
+            )
+        kind, outcome = found
+        text = doc.item.title or doc.item.text[:300]
+        obs = self._observation(kind, outcome, Evidence(text, ()), True)
+        return RuleResult(
+            self.name, self.kind, self.topic.slug, True, f"docket entry: {kind}", (obs,)
+        )
+
+    def _observation(self, kind: str, outcome: str, ev: Evidence, from_court: bool) -> Observation:
+        value: dict[str, object] = {"kind": kind, "outcome": outcome}
+        if from_court:
+            value["from_court"] = True
+        return Observation(
+            rule=self.name,
+            topic=self.topic.slug,
+            kind="ruling",
+            subject=f"ruling:{self.topic.slug}:{kind}",
+            value=value,
+            value_key=kind,
+            display=f"{kind.replace('_', ' ')}: {outcome}",
+            severity=self.severity,
+            evidence=ev,
+            corroboration=1 if from_court else self.options.corroboration,
+        )

@@ -1,0 +1,368 @@
+"""Stored items → rules → observations → facts and stories → alerts in the outbox.
+
+One transaction per item that says something: its observations, the facts and stories they
+move, the alert and its deliveries are written together (or not at all). Items whose content
+did not change since the rules last ran are not matched again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from monitor import outbox
+from monitor.domain import AlertDraft, Item, Link, Observation
+from monitor.facts import Change, observe
+from monitor.storage import items as item_store
+from monitor.storage import signals as q
+from monitor.storage.models import Alert as AlertRow
+from monitor.storage.models import Story
+from monitor.stories import Attached, ItemRef, attach
+
+if TYPE_CHECKING:
+    from monitor.rules import Evaluation, RuleSet
+
+log = logging.getLogger(__name__)
+
+Route = Callable[[AlertDraft], Sequence[str]]
+MAX_LINKS = 10
+
+
+@dataclass(slots=True)
+class Result:
+    alerts: list[int] = field(default_factory=list)
+    updates: int = 0
+    matched_items: int = 0
+
+
+def outlet_of(item: Item) -> str:
+    docket = item.extra.get("docket")
+    if isinstance(docket, dict):
+        return f"court record ({docket.get('court') or 'docket'})"
+    outlet = item.extra.get("outlet")
+    return str(outlet) if outlet else item.source
+
+
+def process(
+    engine: Engine,
+    item_ids: Sequence[int],
+    *,
+    ruleset: RuleSet,
+    route: Route,
+    now: datetime,
+    force: bool = False,
+) -> Result:
+    """Run the rules over the given stored items and raise what they find."""
+    result = Result()
+    with engine.connect() as conn:
+        loaded = item_store.load(conn, item_ids)
+    quiet: list[tuple[int, str]] = []
+    for item_id, item, matched_hash in loaded:
+        content_hash = item.content_hash
+        if matched_hash == content_hash and not force:
+            continue
+        evaluation = ruleset.evaluate(item)
+        result.matched_items += 1
+        if not evaluation.observations and not evaluation.relevant_topics:
+            quiet.append((item_id, content_hash))
+            continue
+        with Session(engine) as session, session.begin():
+            _one_item(session, item_id, item, evaluation, route, now, result)
+            item_store.mark_matched(session.connection(), [(item_id, content_hash)])
+    if quiet:
+        with engine.begin() as conn:
+            item_store.mark_matched(conn, quiet)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """An alert a backtest would have raised, at the time its item was published."""
+
+    at: datetime
+    draft: AlertDraft
+
+
+def replay(engine: Engine, *, ruleset: RuleSet, since: datetime | None = None) -> list[Replayed]:
+    """Replay stored items (oldest first) through `ruleset` on an empty slate of facts, stories
+    and alerts, and return the alerts that would have been raised. Everything is rolled back:
+    nothing is stored and nothing is sent."""
+    drafts: list[Replayed] = []
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            item_store.forget_signals(conn)
+            loaded = item_store.load(conn, item_store.ids_since(conn, since))
+            loaded.sort(key=lambda row: (row[1].published, row[0]))
+            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+                for item_id, item, _ in loaded:
+                    evaluation = ruleset.evaluate(item)
+                    if not evaluation.observations:
+                        continue
+                    result = Result()
+                    _one_item(session, item_id, item, evaluation, _nowhere, item.published, result)
+                    session.flush()
+                    for alert_id in result.alerts:
+                        alert = session.get(AlertRow, alert_id)
+                        if alert is not None:
+                            drafts.append(
+                                Replayed(item.published, AlertDraft.from_json(alert.payload))
+                            )
+        finally:
+            trans.rollback()
+    return drafts
+
+
+def _nowhere(_draft: AlertDraft) -> list[str]:
+    return []
+
+
+def _one_item(
+    session: Session,
+    item_id: int,
+    item: Item,
+    evaluation: Evaluation,
+    route: Route,
+    now: datetime,
+    result: Result,
+) -> None:
+    outlet = outlet_of(item)
+    from_court = isinstance(item.extra.get("docket"), dict)
+    ref = ItemRef(item_id, item.title or item.text[:120], outlet, item.language, item.published)
+    told: set[str] = set()
+    for obs in evaluation.observations:
+        q.record_observation(session, item_id, obs, now=now)
+        if obs.kind == "claim":
+            fact, change = observe(
+                session, obs, item_id=item_id, outlet=outlet, from_court=from_court, now=now
+            )
+            att = attach(
+                session,
+                ref,
+                topic=obs.topic,
+                kind="claim",
+                subject=obs.subject,
+                value_key=fact.value_key,
+                now=now,
+                from_court=from_court,
+            )
+            if change is not None:
+                _raise(
+                    session,
+                    _claim_alert(session, obs, change, att.story),
+                    f"{obs.subject}:{fact.value_key}",
+                    att.story,
+                    route,
+                    now,
+                    result,
+                )
+            else:
+                _update(session, att, item, outlet, result, now)
+        elif obs.kind == "ruling":
+            att = attach(
+                session,
+                ref,
+                topic=obs.topic,
+                kind="ruling",
+                subject=obs.subject,
+                now=now,
+                from_court=from_court,
+            )
+            alert = q.alert_of_story(session, att.story.id or 0)
+            if alert is None and (
+                att.story.from_court or len(att.story.outlets) >= max(1, obs.corroboration)
+            ):
+                _raise(
+                    session,
+                    _ruling_alert(session, obs, att.story, item),
+                    f"ruling:{att.story.id}",
+                    att.story,
+                    route,
+                    now,
+                    result,
+                )
+            else:
+                _update(session, att, item, outlet, result, now, court=from_court)
+        else:
+            att = attach(session, ref, topic=obs.topic, kind=obs.kind, subject=obs.subject, now=now)
+            if att.created:
+                _raise(
+                    session,
+                    _match_alert(session, obs, att.story),
+                    f"{obs.subject}:{att.story.id}",
+                    att.story,
+                    route,
+                    now,
+                    result,
+                )
+            else:
+                _update(session, att, item, outlet, result, now)
+        told.add(obs.topic)
+    for topic in evaluation.relevant_topics:
+        if topic not in told:
+            attach(session, ref, topic=topic, kind="news", now=now)
+
+
+def _raise(
+    session: Session,
+    draft: AlertDraft,
+    dedup_key: str,
+    story: Story,
+    route: Route,
+    now: datetime,
+    result: Result,
+) -> None:
+    alert = outbox.raise_alert(
+        session, draft, dedup_key=dedup_key, story_id=story.id, channels=list(route(draft)), now=now
+    )
+    if alert is not None and alert.id is not None:
+        result.alerts.append(alert.id)
+
+
+def _update(
+    session: Session,
+    att: Attached,
+    item: Item,
+    outlet: str,
+    result: Result,
+    now: datetime,
+    *,
+    court: bool = False,
+) -> None:
+    """Later copies of an alerted story go into the alert's thread, once per new outlet."""
+    if att.created or not (att.new_outlet or court):
+        return
+    alert = q.alert_of_story(session, att.story.id or 0)
+    if alert is None or alert.id is None:
+        return
+    link = Link(
+        outlet=outlet,
+        title=item.title,
+        url=_document_url(item) or item.url,
+        published=item.published,
+        language=item.language,
+    )
+    note = (
+        "confirmed by the court record"
+        if court
+        else f"also reported by {outlet} ({len(att.story.outlets)} outlets"
+        + (f" in {len(att.story.languages)} languages)" if len(att.story.languages) > 1 else ")")
+    )
+    outbox.add_update(
+        session,
+        alert.id,
+        {"links": [_link_json(link)], "confirmed_by": len(att.story.outlets), "note": note},
+        now=now,
+    )
+    result.updates += 1
+
+
+def _link_json(link: Link) -> dict[str, Any]:
+    return {"outlet": link.outlet, "title": link.title, "url": link.url, "language": link.language}
+
+
+def _document_url(item: Item) -> str | None:
+    docket = item.extra.get("docket")
+    if isinstance(docket, dict) and docket.get("document_url"):
+        return str(docket["document_url"])
+    return None
+
+
+def _links(session: Session, story: Story) -> tuple[Link, ...]:
+    out: list[Link] = []
+    seen: set[str] = set()
+    for extra, source, title, url, published, language in q.story_item_links(
+        session, story.id or 0, limit=50
+    ):
+        outlet = _outlet_from_row(extra, source)
+        if outlet in seen:
+            continue
+        seen.add(outlet)
+        doc = (
+            (extra or {}).get("docket", {}).get("document_url")
+            if isinstance((extra or {}).get("docket"), dict)
+            else None
+        )
+        out.append(
+            Link(outlet=outlet, title=title, url=doc or url, published=published, language=language)
+        )
+        if len(out) >= MAX_LINKS:
+            break
+    return tuple(out)
+
+
+def _outlet_from_row(extra: dict[str, Any] | None, source: str) -> str:
+    extra = extra or {}
+    docket = extra.get("docket")
+    if isinstance(docket, dict):
+        return f"court record ({docket.get('court') or 'docket'})"
+    return str(extra.get("outlet") or source)
+
+
+def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
+    links = _links(session, story)
+    return {
+        "severity": obs.severity,
+        "topic": obs.topic,
+        "rule": obs.rule,
+        "evidence": obs.evidence,
+        "links": links,
+        "first_reported_by": links[0].outlet if links else None,
+        "first_reported_at": story.first_seen_at,
+        "confirmed_by": len(story.outlets),
+        "from_court": story.from_court,
+        "document_url": next(
+            (lk.url for lk in links if lk.outlet.startswith("court record")), None
+        ),
+        "story_id": story.id,
+    }
+
+
+def _claim_alert(session: Session, obs: Observation, change: Change, story: Story) -> AlertDraft:
+    fact = change.fact
+    if change.previous is None:
+        headline = f"Claim amount: {fact.display}"
+        summary = f"First reported claim in {obs.topic}: {fact.display}, first reported by {fact.first_source}, confirmed by {len(fact.outlets)} outlets."
+        kind = "claim"
+    else:
+        headline = f"Claim amount: {change.previous.display} → {fact.display}"
+        summary = f"The claimed amount changed from {change.previous.display} to {fact.display}; first reported by {fact.first_source}, confirmed by {len(fact.outlets)} outlets."
+        kind = "claim_change"
+    return AlertDraft(
+        kind=kind,
+        headline=headline,
+        summary=summary,
+        old_value=change.previous.display if change.previous else None,
+        new_value=fact.display,
+        **_common(session, obs, story),
+    )
+
+
+def _ruling_alert(session: Session, obs: Observation, story: Story, item: Item) -> AlertDraft:
+    kind = str(obs.value.get("kind", "other")).replace("_", " ")
+    outcome = str(obs.value.get("outcome") or obs.display)
+    where = (
+        "from the court record" if story.from_court else f"reported by {len(story.outlets)} outlets"
+    )
+    return AlertDraft(
+        kind="ruling",
+        headline=f"Ruling ({kind}): {outcome}",
+        summary=f"{outcome[:1].upper() + outcome[1:]} ({where}).",
+        new_value=outcome,
+        **_common(session, obs, story),
+    )
+
+
+def _match_alert(session: Session, obs: Observation, story: Story) -> AlertDraft:
+    return AlertDraft(
+        kind=obs.kind,
+        headline=f"{obs.rule}: {story.title}",
+        summary=f"Rule {obs.rule} matched: {obs.display}",
+        new_value=obs.display,
+        **_common(session, obs, story),
+    )

@@ -1,0 +1,173 @@
+"""Read-only queries behind the daily digest: the alerts raised in a time window, tracked claim
+amounts with their history, the window's stories with outlet counts and languages, and sources
+whose health is not ok."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Engine, select
+from sqlmodel import SQLModel
+
+import monitor.storage.models  # noqa: F401  (registers the tables)
+
+ALERT = SQLModel.metadata.tables["alert"]
+FACT = SQLModel.metadata.tables["fact"]
+STORY = SQLModel.metadata.tables["story"]
+ITEM = SQLModel.metadata.tables["item"]
+SOURCE = SQLModel.metadata.tables["source"]
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    id: int
+    kind: str
+    severity: str
+    topic: str | None
+    headline: str
+    created_at: datetime
+    story_id: int | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    subject: str
+    topic: str
+    display: str
+    status: str
+    confirmed_at: datetime
+    first_source: str | None
+    from_court: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    id: int
+    topic: str
+    kind: str
+    title: str
+    outlets: tuple[str, ...]
+    languages: tuple[str, ...]
+    first_seen_at: datetime
+    last_seen_at: datetime
+    from_court: bool
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    name: str
+    health: str
+    consecutive_failures: int
+    last_error: str | None
+    last_success_at: datetime | None
+    last_new_item_at: datetime | None
+
+
+def alerts_between(engine: Engine, start: datetime, end: datetime) -> list[AlertRow]:
+    stmt = (
+        select(ALERT)
+        .where(
+            ALERT.c.created_at >= start,
+            ALERT.c.created_at < end,
+            ALERT.c.severity.in_(("alert", "digest")),
+        )
+        .order_by(ALERT.c.created_at, ALERT.c.id)
+    )
+    with engine.connect() as conn:
+        return [
+            AlertRow(
+                r.id,
+                r.kind,
+                r.severity,
+                r.topic,
+                r.headline,
+                cast(datetime, _utc(r.created_at)),
+                r.story_id,
+                dict(r.payload),
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def confirmed_facts(engine: Engine, prefix: str, before: datetime) -> list[FactRow]:
+    """Facts of subjects starting with `prefix` confirmed before `before`, oldest first."""
+    stmt = (
+        select(FACT)
+        .where(
+            FACT.c.subject.startswith(prefix),
+            FACT.c.confirmed_at.is_not(None),
+            FACT.c.confirmed_at < before,
+            FACT.c.status.in_(("current", "past")),
+        )
+        .order_by(FACT.c.subject, FACT.c.confirmed_at, FACT.c.id)
+    )
+    with engine.connect() as conn:
+        return [
+            FactRow(
+                r.subject,
+                r.topic,
+                r.display,
+                r.status,
+                cast(datetime, _utc(r.confirmed_at)),
+                r.first_source,
+                bool(r.from_court),
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def stories_between(
+    engine: Engine, start: datetime, end: datetime, *, limit: int
+) -> list[StoryRow]:
+    """Stories seen in the window, most outlets first."""
+    stmt = (
+        select(STORY, ITEM.c.url.label("first_url"))
+        .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
+        .where(STORY.c.last_seen_at >= start, STORY.c.first_seen_at < end)
+        .order_by(STORY.c.last_seen_at.desc())
+        .limit(1000)
+    )
+    with engine.connect() as conn:
+        rows = [
+            StoryRow(
+                r.id,
+                r.topic,
+                r.kind,
+                r.title,
+                tuple(r.outlets or ()),
+                tuple(r.languages or ()),
+                cast(datetime, _utc(r.first_seen_at)),
+                cast(datetime, _utc(r.last_seen_at)),
+                bool(r.from_court),
+                r.first_url,
+            )
+            for r in conn.execute(stmt)
+        ]
+    rows.sort(key=lambda s: (-len(s.outlets), s.first_seen_at))
+    return rows[:limit]
+
+
+def unhealthy_sources(engine: Engine) -> list[SourceRow]:
+    stmt = select(SOURCE).where(SOURCE.c.health != "ok").order_by(SOURCE.c.name)
+    with engine.connect() as conn:
+        return [
+            SourceRow(
+                r.name,
+                r.health,
+                r.consecutive_failures,
+                r.last_error,
+                _utc(r.last_success_at),
+                _utc(r.last_new_item_at),
+            )
+            for r in conn.execute(stmt)
+        ]
