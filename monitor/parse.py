@@ -31,7 +31,29 @@ _UTF16_32_BOMS = (
 
 # Zones feedparser knows (RFC 822 and a few US ones). Others it reads as UTC: pitfall 6.
 _KNOWN_ZONES = frozenset(
-    ["UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "A", "M", "N", "Y", "AST", "ADT", "HST", "AKST", "AKDT"]
+    [
+        "UT",
+        "UTC",
+        "GMT",
+        "Z",
+        "EST",
+        "EDT",
+        "CST",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "A",
+        "M",
+        "N",
+        "Y",
+        "AST",
+        "ADT",
+        "HST",
+        "AKST",
+        "AKDT",
+    ]
 )
 _TRAILING_ZONE = re.compile(r"\b([A-Z]{2,5})\s*$")
 
