@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -51,10 +52,16 @@ def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolEx
     """
     ctx = multiprocessing.get_context("forkserver")
     n = workers or max(1, (os.cpu_count() or 1))
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_sigint)
     if warm:
         list(pool.map(_warm, range(n)))
     return pool
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool itself, workers must not
+    # die mid-parse with a traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _warm(_: int) -> None:
