@@ -8,11 +8,12 @@ Every scheduled job is also a command (`monitor poll` runs exactly this).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
@@ -86,7 +87,12 @@ async def run_cycle(
     with ctx.engine.begin() as conn:
         rows = source_store.sync(conn, [(s.name, s.url, s.kind) for s in sources], now=now)
     if due_only:
-        sources = [s for s in sources if _is_due(rows[s.name], now)]
+        lease = now + timedelta(seconds=ctx.limits.total_timeout * 3 + 60)
+        with ctx.engine.begin() as conn:
+            mine = source_store.claim_due(
+                conn, [rows[s.name].id for s in sources], now=now, owner=ctx.owner, until=lease
+            )
+        sources = [s for s in sources if rows[s.name].id in mine]
     if not sources:
         report.finished_at = datetime.now(UTC)
         return report
@@ -94,33 +100,54 @@ async def run_cycle(
     validators = {
         name: Validators(r.etag, r.last_modified, r.body_hash) for name, r in rows.items()
     }
+    # Each outcome is stored as soon as it is known, while other bodies are still being fetched
+    # and parsed (stored afterwards, the 50,000 new items of a first poll of 1,000 feeds added
+    # 2 s). A source's items and its state go in one transaction: a crash keeps both or neither.
+    # Sources without items (304, unchanged, failed) only update their row, in one batch at the
+    # end (one transaction per source cost 0.2 s of a cycle of 1,000 304s on SQLite).
+    arrived: asyncio.Queue[Outcome | None] = asyncio.Queue()
+    stored: dict[str, SourceReport] = {}
+    quiet: list[tuple[int, dict[str, object]]] = []
+
+    async def store_as_they_come() -> None:
+        while (outcome := await arrived.get()) is not None:
+            row = rows[outcome.source.name]
+            if outcome.parsed is None:
+                sr, state = _store_outcome(None, outcome, row, now)
+                quiet.append((row.id, state))
+            else:
+                with ctx.engine.begin() as conn:
+                    sr, state = _store_outcome(conn, outcome, row, now)
+                    source_store.record(conn, row.id, state)
+            stored[outcome.source.name] = sr
+
+    storer = asyncio.create_task(store_as_they_come())
     own_pool = None
     if pool is None and len(sources) >= INLINE_PARSE_BELOW:
         pool = own_pool = make_pool(warm=False)  # started by the first changed body
     try:
-        outcomes = await collect(sources, validators, now=now, limits=ctx.limits, pool=pool)
+        await collect(
+            sources,
+            validators,
+            now=now,
+            limits=ctx.limits,
+            pool=pool,
+            on_outcome=arrived.put_nowait,
+        )
     finally:
-        if own_pool is not None:
-            own_pool.shutdown(cancel_futures=True)
-
-    # A source's items and its state go in one transaction: a crash keeps both or neither.
-    # Sources without items (304, unchanged, failed) only update their row, all in one batch
-    # (one transaction per source cost 0.2 s of a cycle of 1,000 304s on SQLite).
-    quiet: list[tuple[int, dict[str, object]]] = []
-    for outcome in outcomes:
-        row = rows[outcome.source.name]
-        if outcome.parsed is None:
-            sr, state = _store_outcome(None, outcome, row, now)
-            quiet.append((row.id, state))
-        else:
-            with ctx.engine.begin() as conn:
-                sr, state = _store_outcome(conn, outcome, row, now)
-                source_store.record(conn, row.id, state)
+        arrived.put_nowait(None)
+        try:
+            await storer
+        finally:
+            if own_pool is not None:
+                own_pool.shutdown(cancel_futures=True)
+    with ctx.engine.begin() as conn:
+        source_store.record_many(conn, quiet)
+    for source in sources:  # in the order of sources.yaml, whatever the order of arrival
+        sr = stored[source.name]
         report.sources.append(sr)
         report.new_item_ids.extend(sr.new_ids)
         report.edited_item_ids.extend(sr.edited_ids)
-    with ctx.engine.begin() as conn:
-        source_store.record_many(conn, quiet)
     for sr in report.sources:
         if sr.status == "error":
             log.warning("source failed source=%s error=%s", sr.name, sr.error)
@@ -139,10 +166,6 @@ async def run_cycle(
     return _finish(ctx, report)
 
 
-def _is_due(row: source_store.SourceRow, now: datetime) -> bool:
-    return row.next_check_at is None or row.next_check_at <= now
-
-
 def _store_outcome(
     conn: Connection | None, outcome: Outcome, row: source_store.SourceRow, now: datetime
 ) -> tuple[SourceReport, dict[str, object]]:
@@ -152,6 +175,8 @@ def _store_outcome(
     resp = outcome.response
     state: dict[str, object] = {
         "last_checked_at": now,
+        "lease_owner": None,
+        "lease_until": None,
         "last_http_status": resp.status if resp else getattr(outcome.error, "status", None),
     }
     sr = SourceReport(name=source.name, status=outcome.status, warnings=list(outcome.warnings))

@@ -52,9 +52,11 @@ def sync(
             ],
         )
     rows = {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
+    changed = False
     for name, url, kind in wanted:
         row = rows[name]
         if row.url != url or row.kind != kind:
+            changed = True
             conn.execute(
                 update(SOURCE)
                 .where(SOURCE.c.id == row.id)
@@ -67,6 +69,8 @@ def sync(
                     last_keys=None,
                 )
             )
+    if not changed:
+        return rows
     return {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
 
 
@@ -123,3 +127,31 @@ def health_rows(conn: Connection) -> list[dict[str, Any]]:
         .order_by(SOURCE.c.name)
     )
     return [dict(r._mapping) for r in result]
+
+
+def claim_due(
+    conn: Connection, ids: Sequence[int], *, now: datetime, owner: str, until: datetime
+) -> set[int]:
+    """Lease the due sources among `ids` to `owner` until `until`; the ids it got.
+
+    With several workers on PostgreSQL, `FOR UPDATE SKIP LOCKED` plus the lease make sure one
+    source is checked by one worker at a time (SQLite runs one process and ignores the locks).
+    """
+    if not ids:
+        return set()
+    due = (
+        select(SOURCE.c.id)
+        .where(
+            SOURCE.c.id.in_(list(ids)),
+            (SOURCE.c.next_check_at.is_(None)) | (SOURCE.c.next_check_at <= now),
+            (SOURCE.c.lease_until.is_(None)) | (SOURCE.c.lease_until < now),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    result = conn.execute(
+        update(SOURCE)
+        .where(SOURCE.c.id.in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=until)
+        .returning(SOURCE.c.id)
+    )
+    return {r[0] for r in result}
