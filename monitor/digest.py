@@ -1,5 +1,6 @@
 """The daily digest: a local day's developments (alerts, claim amount and its history, rulings,
-top stories, source health) → text + HTML email, sent once per (day, recipient).
+top stories, source health) → text + HTML email, sent once per (day, recipient). It also lists
+rulings the news reported more than `docket_grace` ago that the court record has not shown yet.
 
 `send_due` runs every minute: once the local digest time has passed it claims (day, recipient)
 through the unique digest_run row (insert-if-absent, then a compare-and-set with a lease), sends,
@@ -21,7 +22,7 @@ from monitor.domain import AlertDraft
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.email import EmailSender
 from monitor.notifiers.templating import make_env
-from monitor.notify_config import DigestSettings, NotifyConfig
+from monitor.notify_config import NEWS_ONLY_MAX_AGE, DigestSettings, NotifyConfig
 from monitor.outbox import backoff, utc
 from monitor.storage import digest_runs as q
 from monitor.storage import reports
@@ -68,6 +69,9 @@ class DigestData:
     health: list[Development] = field(default_factory=list)
     unhealthy: list[reports.SourceRow] = field(default_factory=list)
     stories: list[reports.StoryRow] = field(default_factory=list)
+    # Rulings only the news reported, past the grace period: a standing state, like unhealthy
+    # sources, so not counted as the day's developments (but the digest is not empty).
+    news_only: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -81,7 +85,7 @@ class DigestData:
 
     @property
     def empty(self) -> bool:
-        return self.count == 0 and not self.unhealthy
+        return self.count == 0 and not self.unhealthy and not self.news_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,37 @@ def collect(
     data.stories = reports.stories_between(engine, start, end, limit=settings.top_stories)
     if end > now - timedelta(days=2):  # the current state only describes recent days
         data.unhealthy = reports.unhealthy_sources(engine)
+        data.news_only = news_only_rulings(engine, min(end, now), settings)
     return data
+
+
+def news_only_rulings(
+    engine: Engine, as_of: datetime, settings: DigestSettings
+) -> list[reports.NewsOnlyRulingRow]:
+    """Rulings first reported between 30 days and `docket_grace` before `as_of` that no docket
+    entry has joined yet. Without any docket source the court record is not watched: nothing
+    to say then."""
+    if not reports.has_docket_source(engine):
+        return []
+    return reports.news_only_rulings(
+        engine,
+        reported_before=as_of - settings.docket_grace,
+        reported_since=as_of - NEWS_ONLY_MAX_AGE,
+    )
+
+
+def human_duration(value: timedelta) -> str:
+    """24 hours, 36 hours, 3 days, 90 minutes."""
+    secs = int(value.total_seconds())
+    if secs >= 2 * 86400 and secs % 86400 == 0:
+        n, unit = secs // 86400, "day"
+    elif secs % 3600 == 0:
+        n, unit = secs // 3600, "hour"
+    elif secs % 60 == 0:
+        n, unit = secs // 60, "minute"
+    else:
+        n, unit = secs, "second"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> Rendered:
@@ -148,6 +182,8 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
     n = data.count
     noun = "development" if n == 1 else "developments"
     subject = f"{settings.subject} — {data.day.isoformat()}: {n} {noun}"
+    if n == 0:
+        subject = f"{settings.subject} — {data.day.isoformat()}: no new developments"
     if data.empty:
         subject = f"{settings.subject} — {data.day.isoformat()}: no developments"
     local_start = data.start.astimezone(settings.zone)
@@ -159,6 +195,7 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
         "count": n,
         "settings": settings,
         "period": period,
+        "docket_grace": human_duration(settings.docket_grace),
     }
     text = env.get_template("digest.txt.j2").render(ctx)
     html = env.get_template("digest.html.j2").render(ctx)

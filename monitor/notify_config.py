@@ -5,7 +5,7 @@ ever *named* (`*_env` keys) and read from the environment when the notifiers are
     channels:
       - {name: legal, kind: slack, bot_token_env: SLACK_BOT_TOKEN, channel: "#legal"}
     smtp: {host: smtp.example.com, from: monitor@example.com, password_env: SMTP_PASSWORD}
-    digest: {to: [counsel@example.com], time: "08:00", timezone: Europe/Paris}
+    digest: {to: [counsel@example.com], time: "08:00", timezone: Europe/Paris, docket_grace: 24h}
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,6 +28,10 @@ from monitor.notifiers.base import BuildContext
 from monitor.notifiers.console import ConsoleConfig
 from monitor.notifiers.email import _ADDRESS, DEFAULT_PORTS, SmtpConfig, SmtpSettings
 from monitor.notifiers.slack import SlackConfig
+from monitor.sources.base import Duration
+
+# The digest lists rulings the news reported and the docket has not shown for this long.
+NEWS_ONLY_MAX_AGE = timedelta(days=30)
 
 ENVIRONMENT = "environment"
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -61,6 +65,9 @@ class DigestConfig(BaseModel):
     # A digest missed (machine off, mail server down) is still sent up to this many days late.
     lookback_days: int = Field(default=3, ge=0, le=31)
     subject: str = Field(default="Dispute monitor", max_length=100)
+    # A ruling the news reported is listed as "not yet in the court record" once its first
+    # report is this old and no docket entry has shown it (only with a docket source).
+    docket_grace: Duration = timedelta(hours=24)
 
     @field_validator("to")
     @classmethod
@@ -82,6 +89,13 @@ class DigestConfig(BaseModel):
         parse_zone(v)
         return v
 
+    @field_validator("docket_grace")
+    @classmethod
+    def _grace(cls, v: timedelta) -> timedelta:
+        if v < timedelta(0) or v >= NEWS_ONLY_MAX_AGE:
+            raise ValueError("must be at least 0 and less than 30 days (e.g. 24h, 2d)")
+        return v
+
 
 class HealthConfig(BaseModel):
     """Source-health alerts: a source is down after this many failed polls in a row."""
@@ -100,6 +114,7 @@ class DigestSettings:
     top_stories: int = 10
     lookback_days: int = 3
     subject: str = "Dispute monitor"
+    docket_grace: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +274,7 @@ def _digest_settings(cfg: DigestConfig) -> DigestSettings:
         top_stories=cfg.top_stories,
         lookback_days=cfg.lookback_days,
         subject=cfg.subject,
+        docket_grace=cfg.docket_grace,
     )
 
 

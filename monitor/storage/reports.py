@@ -1,6 +1,6 @@
 """Read-only queries behind the daily digest: the alerts raised in a time window, tracked claim
-amounts with their history, the window's stories with outlet counts and languages, and sources
-whose health is not ok."""
+amounts with their history, the window's stories with outlet counts and languages, rulings the
+news reported that no docket entry has shown yet, and sources whose health is not ok."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ FACT = SQLModel.metadata.tables["fact"]
 STORY = SQLModel.metadata.tables["story"]
 ITEM = SQLModel.metadata.tables["item"]
 SOURCE = SQLModel.metadata.tables["source"]
+DOCKET_KINDS = ("court-rss", "courtlistener")  # source kinds that read the court record
 
 
 def _utc(dt: datetime | None) -> datetime | None:
@@ -60,6 +61,19 @@ class StoryRow:
     first_seen_at: datetime
     last_seen_at: datetime
     from_court: bool
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewsOnlyRulingRow:
+    """A ruling story that only the news has reported (no docket entry joined it)."""
+
+    id: int
+    topic: str
+    ruling: str  # the ruling's kind (summary_judgment, ...), from `ruling:<topic>:<kind>`
+    title: str
+    outlets: tuple[str, ...]
+    first_seen_at: datetime
     url: str | None
 
 
@@ -155,6 +169,51 @@ def stories_between(
         ]
     rows.sort(key=lambda s: (-len(s.outlets), s.first_seen_at))
     return rows[:limit]
+
+
+def has_docket_source(engine: Engine) -> bool:
+    """Whether any source reads the court record (court-rss, courtlistener)."""
+    stmt = select(SOURCE.c.id).where(SOURCE.c.kind.in_(DOCKET_KINDS)).limit(1)
+    with engine.connect() as conn:
+        return conn.execute(stmt).first() is not None
+
+
+def news_only_rulings(
+    engine: Engine, *, reported_before: datetime, reported_since: datetime, limit: int = 50
+) -> list[NewsOnlyRulingRow]:
+    """Ruling stories first reported in [reported_since, reported_before) that no docket entry
+    has joined (from_court false), oldest report first."""
+    stmt = (
+        select(STORY, ITEM.c.url.label("first_url"))
+        .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
+        .where(
+            STORY.c.kind == "ruling",
+            STORY.c.from_court.is_(False),
+            STORY.c.first_seen_at >= reported_since,
+            STORY.c.first_seen_at < reported_before,
+        )
+        .order_by(STORY.c.first_seen_at, STORY.c.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [
+            NewsOnlyRulingRow(
+                r.id,
+                r.topic,
+                _ruling_kind(r.subject),
+                r.title,
+                tuple(r.outlets or ()),
+                cast(datetime, _utc(r.first_seen_at)),
+                r.first_url,
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def _ruling_kind(subject: str | None) -> str:
+    if subject and subject.startswith("ruling:") and subject.count(":") >= 2:
+        return subject.rsplit(":", 1)[1] or "other"
+    return "other"
 
 
 def unhealthy_sources(engine: Engine) -> list[SourceRow]:
