@@ -14,18 +14,21 @@ def alternation(words: Iterable[str]) -> str:
     """One regex alternative per word, longest first, with word boundaries for Latin words.
 
     A word may end in `*` (any letters follow) and contain `_` (any short gap of up to three
-    words, for "asked _ to award"). Words are in folded form.
+    words, for "asked _ to award") or `~` (a gap of up to ten words, for German verbs whose
+    particle closes the clause: "setzte ~ an"). Words are in folded form.
     """
     latin: list[str] = []
     cjk: list[str] = []
     for word in sorted(set(words), key=len, reverse=True):
         wild = word.endswith("*")
         core = word.rstrip("*")
-        pieces = [
-            re.escape(p.strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
-            for p in core.split("_")
-        ]
-        body = r"(?:\s+\S+){0,3}?\s+".join(pieces)
+        chunks = re.split(r"([_~])", core)
+        body = ""
+        for k, piece in enumerate(chunks):
+            if k % 2:
+                body += r"(?:\s+\S+){0,3}?\s+" if piece == "_" else r"(?:\s+\S+){0,10}?\s+"
+            else:
+                body += re.escape(piece.strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
         if wild:
             body += r"[a-z]*"
         (cjk if CJK_RE.search(core) else latin).append(body)

@@ -19,6 +19,7 @@ CLAIM_BEFORE = [
     "payout of", "damages range", "lawsuit seeking", "suit seeking", "lawsuit for", "suit for",
     "lawsuit worth", "suit worth", "claim worth", "demanding payment of", "to pay him", "owed",
     "is owed", "are owed", "owes him", "to pay", "entitled to", "award him", "award of",
+    "disgorge", "disgorgement of", "collect", "owe", "would owe", "return", "pay back", "repay",
     # fr
     "reclame", "reclament", "reclamait", "reclamer", "reclamant", "reclamation", "reclamations",
     "demande", "demandent", "demandait", "demander", "exige", "exigent", "exiger", "exigeant",
@@ -29,7 +30,7 @@ CLAIM_BEFORE = [
     "fordert", "forderte", "fordern", "forderung", "forderungen", "verlangt", "verlangte",
     "verlangen", "schadensersatz", "schadenersatz", "schadensersatzforderung", "entschadigung",
     "wiedergutmachung", "klagt auf", "klage in hohe von", "klage uber", "klage auf",
-    "in hohe von", "summe von", "zahlung von",
+    "in hohe von", "summe von", "zahlung von", "will von", "wollte von", "verklagt _ auf",
     # es
     "pide", "piden", "pidio", "pedir", "pidiendo", "exigio", "exigiendo", "exigir", "reclama",
     "reclaman", "reclamo", "reclamacion", "reclamar", "solicita", "solicito", "solicitado",
@@ -51,18 +52,22 @@ CLAIM_BEFORE = [
 CLAIM_AFTER = [
     "in damages", "damages", "in compensation", "in restitution", "in disgorgement",
     "in wrongful gains", "in alleged wrongful gains", "in ill-gotten gains", "lawsuit", "suit",
+    "case", "legal case", "court case", "lawsuit against", "case against", "suit against",
     "claim", "damages claim", "legal action", "action", "complaint", "demand", "legal battle",
     "legal fight", "court battle", "legal claim", "civil lawsuit", "civil suit",
     "en dommages", "de dommages", "plainte", "poursuite", "action en justice", "reclamation",
     "demande", "klage", "schadensersatzklage", "klageforderung", "forderung", "als schadensersatz",
+    "schadensersatz", "schadenersatz", "entschadigung", "an unrechtmassig", "an gewinnen",
     "an schadensersatz", "demanda", "reclamo", "pleito", "en danos", "de indemnizacion",
     "causa", "richiesta", "di danni", "di risarcimento", "processo", "acao", "de indenizacao",
+    "em indenizacao", "em ganhos indevidos", "en ganancias indebidas", "de dommages-interets",
     "诉讼", "訴訟", "官司", "索赔", "索賠", "的賠償", "的赔偿", "賠償金", "赔偿金", "的損害賠償",
     "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償",
 ]
 # Weak: only with a claiming word elsewhere in the sentence ("... totalling $79bn-$134bn").
 CLAIM_TOTAL = [
-    "totaling", "totalling", "total of", "in total", "totalisant", "au total", "insgesamt",
+    "totaling", "totalling", "total of", "in total", "combined", "a combined", "altogether",
+    "together", "in all", "zusammen", "en conjunto", "in tutto", "ao todo", "合わせて", "合计约", "totalisant", "au total", "insgesamt",
     "en total", "in totale", "no total", "合计", "合計", "总计", "總計", "总额", "總額",
 ]
 # Anything that makes a figure something else than the claim.
@@ -119,11 +124,23 @@ DISTRACTOR_AFTER = [
     "verdient", "gained", "earned", "worth of",
 ]
 
+# "$65.5bn-$109.4bn from OpenAI" right after a figure: one defendant named as the payer. Only a
+# share when another figure of the sentence has another single payer ("... and $13.3bn from
+# Microsoft"); {DEF} is one defendant's aliases.
+FROM_ONE_DEFENDANT = (
+    r"^\s*(?:\S+\s+){{0,2}}?(?:from|von|de|d'|a|da|del|dalla|do|dalla|aupres de|a cargo de)\s+"
+    r"(?:the\s+|la\s+|el\s+|der\s+|il\s+)?{DEF}(?![\s-]+(?:and|und|et|y|e)\s)"
+)
+# Another figure attributed to one defendant ("Microsoft could be on the hook for $13bn").
+ONE_DEFENDANT_OWES = (
+    r"{DEF}\s+(?:\S+\s+){{0,4}}?(?:owes?|pay|on the hook|liable|responsible|share|portion|part)"
+    r"|{DEF}(?:応|應|应|需要|需|則需要|则需要|則需|则需)?(?:支付|賠償|赔偿)"
+)
 # One defendant's share, with {DEF} standing for the defendants' aliases (folded).
 PER_DEFENDANT = [
     r"{DEF}(?:'s?)?\s+(?:\S+\s+){{0,3}}?(?:share|portion|part|gains?|enrichment|profits?|benefit)",
     r"(?:share|portion|part|parte|anteil|quota|cuota|celle|celui|that|those)\s+(?:\S+\s+){{0,2}}?(?:of|de|d'|von|di|da|del|dell')\s*{DEF}",
-    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|owes|verdient|gano|guadagnato|ganhou)",
+    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|could pay|owes?|verdient|gano|guadagnato|ganhou)",
     r"(?:from|von|de|a|da)\s+{DEF}\s+(?:alone|allein|alleine|solo|seul|seule|solamente|unicamente)",
     r"(?:alone|allein|alleine|solo|seulement|solamente|unicamente)\s+(?:from|von|de|da|a)\s",
     r"{DEF}(?:応|應|应|需要|需|則需要|则需要|則需|则需)?(?:支付|賠償|赔偿)",

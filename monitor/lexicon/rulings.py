@@ -74,36 +74,50 @@ DECISION_VERBS = [
     "returned with a verdict", "returning with a verdict", "returning a verdict",
     "reached a verdict", "adopted", "adopts", "declined", "declines", "gave the green light",
     "gives the green light", "green-lit", "greenlit", "kept alive", "keeps alive", "approved",
-    "approves",
+    "approves", "concluded", "concludes", "concluding that", "determined", "determines",
+    "trimmed", "trims", "narrowed", "narrows", "pared back", "turned down", "turns down",
+    "let _ proceed", "let _ go forward", "let _ move forward", "pushed back", "pushes back",
+    "pushed _ back", "pushes _ back",
+    "moved the trial", "moves the trial", "postponed", "delayed the trial", "agreed to",
+    "ruled against", "rules against", "ruled for", "ruled in favor", "sided against",
+    "barred", "bars", "excluded", "excludes", "admitted",
     # fr
     "a rejete", "rejette", "a refuse", "refuse", "a deboute", "deboute", "a statue", "statue",
     "a ordonne", "ordonne", "a accorde", "a autorise", "autorise", "a tranche", "tranche",
     "a decide", "a estime", "estime que", "a fixe", "a rendu", "rend", "donne son feu vert",
     "a donne son feu vert", "feu vert", "a accepte", "a valide", "a annule", "a ecarte",
     "ecarte", "a conclu", "a donne raison", "donne raison", "son refus", "sa decision",
+    "ont conclu", "ont estime", "a juge", "ont juge", "a reporte", "a repousse", "a limite",
     # de
     "wies", "weist", "zuruckgewiesen", "lehnte", "lehnt", "abgelehnt", "entschied",
     "entschieden", "entscheidet", "ordnete", "ordnet", "angeordnet", "gab _ statt",
     "stattgegeben", "urteilte", "geurteilt", "stellte _ fest", "festgestellt", "befand",
     "befanden", "erlaubte", "liess _ zu", "lasst _ zu", "zugelassen", "verwarf", "verworfen",
     "setzte _ an", "terminiert", "grunes licht", "kippte", "gekippt", "wiesen",
+    "setzte ~ an", "setzt ~ an", "liess ~ zu", "lasst ~ zu", "wies ~ ab", "wies ~ zuruck",
+    "lehnte ~ ab", "kamen zu dem schluss", "kam zu dem schluss", "kamen zum schluss",
+    "verschob", "verschoben",
     # es
     "denego", "deniega", "nego", "niega", "rechazo", "rechaza", "desestimo", "desestima",
     "dictamino", "dictamina", "ordeno", "ordena", "decidio", "determino", "resolvio",
     "concedio", "otorgo", "admitio", "permitio", "permite", "fijo", "programo", "dio luz verde",
     "da luz verde", "le dio la razon", "se puso del lado", "fallo a favor", "anulo", "bloqueo",
+    "concluyo", "concluyeron", "determinaron", "aplazo", "pospuso", "archivo",
     # it
     "ha respinto", "respinto", "respinge", "ha rigettato", "rigettato", "rigetta",
     "ha negato", "ha accolto", "accolto", "accoglie", "ha stabilito", "stabilito", "stabilisce",
     "ha deciso", "deciso", "ha ordinato", "ordinato", "ordina", "ha concesso", "archiviato",
-    "ha fissato", "fissato", "via libera", "ha dato ragione", "dato ragione",
+    "ha fissato", "fissato", "via libera", "ha dato ragione", "dato ragione", "ha concluso",
+    "hanno concluso", "ha archiviato", "ha rinviato", "ha ammesso", "ha escluso",
     # pt
     "negou", "rejeitou", "rejeita", "decidiu", "determinou", "ordenou", "concedeu", "acatou",
-    "indeferiu", "deferiu", "marcou", "sinal verde", "deu razao",
+    "indeferiu", "deferiu", "marcou", "sinal verde", "deu razao", "concluiu", "concluiram",
+    "arquivou", "adiou", "rejeitaram",
     # zh / ja
     "裁定", "裁决", "裁決", "判决", "判決", "驳回", "駁回", "否决", "否決", "拒绝", "拒絕", "批准",
     "准许", "准許", "决定", "決定", "下令", "认定", "認定", "裁示", "判定", "退け", "却下", "棄却",
-    "認め", "決定を下し", "判断を下し", "命じ", "評決",
+    "認め", "決定を下し", "判断を下し", "命じ", "評決", "定于", "定於", "定在", "排定", "判断し",
+    "結論づけ", "结论", "判定",
 ]
 # Passive decisions need a court named anywhere in the sentence ("as ruled by Judge X").
 PASSIVE_DECISIONS = [
@@ -119,6 +133,10 @@ SCHEDULE_VERBS = [
     "set jury selection", "sets jury selection", "set a trial date", "set the trial date",
     "has been set for", "are set for", "was scheduled", "has been scheduled", "a fixe",
     "setzte _ an", "terminiert", "fijo", "programo", "ha fissato", "fissato", "marcou",
+    "setzte ~ an", "setzt ~ an", "pushed back", "pushes back", "moved the trial",
+    "pushed _ back", "pushes _ back",
+    "moves the trial", "postponed", "delayed the trial", "a reporte", "a repousse", "verschob",
+    "verschoben", "aplazo", "pospuso", "ha rinviato", "adiou", "定于", "定於", "定在", "排定",
 ]
 VERDICT_VERBS = [
     "returned a verdict", "returned with a verdict", "returning with a verdict",
@@ -143,7 +161,7 @@ HEDGES = [
     "va a", "podria", "deberia", "probablemente", "se espera", "no", "sin", "podra",
     "potrebbe", "dovrebbe", "sta per", "probabilmente", "non", "senza",
     "podera", "poderia", "deveria", "provavelmente", "nao", "sem",
-    "将", "將", "可能", "预计", "預計", "或将", "或將", "如果", "若", "尚未", "未", "不", "没有",
+    "将于", "將於", "将会", "將會", "将在", "將在", "可能", "预计", "預計", "或将", "或將", "如果", "若", "尚未", "未", "不", "没有",
     "沒有", "見通し", "可能性", "場合", "まだ",
 ]
 HEDGE_RE = compile_words(HEDGES)
@@ -152,6 +170,11 @@ CONDITION_RE = compile_words([
     "if", "when", "whether", "unless", "once", "should", "si", "wenn", "falls", "ob", "se",
     "caso", "如果", "若", "一旦",
 ])
+# "when"/"once" + a verb in the past tense is a time ("when a judge refused ..."), no condition.
+TEMPORAL_CONDITIONS = frozenset({"when", "once"})
+PAST_TENSE_RE = re.compile(
+    r"[a-z]+ed\b|(?:found|struck|threw|held|set|gave|kept|let|sent|upheld|took|sided)\b"
+)
 # Right before the verb: "to deny", "not rule", "nicht".
 IMMEDIATE_HEDGE_RE = re.compile(r"(?:^|[^a-z])(?:to|not|n't|never|nicht|pas|no|non|nao)\s*$|(?:未|不|没有|沒有|尚未|将|將)\s*$")
 # After a Japanese verb: negation or intention.
@@ -179,7 +202,10 @@ OTHER_CASE_RE = compile_words([
 KIND_CUES: dict[str, list[str]] = {
     "verdict": [
         "verdict", "verdicts", "veredicto", "verdetto", "time-barred", "statute of limitations",
-        "waited too long", "評決", "陪審團裁定", "陪审团裁定",
+        "waited too long", "評決", "陪審團裁定", "陪审团裁定", "too late", "prescrit",
+        "prescrits", "prescrites", "prescription", "verjahrt", "verjahrung", "prescrito",
+        "prescritos", "prescritas", "prescripcion", "prescritto", "prescritte", "prescritti",
+        "prescrizione", "prescritas", "prescricao", "诉讼时效", "訴訟時效", "時効",
     ],
     "dismissal": [
         "motion to dismiss", "motions to dismiss", "bid to dismiss", "request to dismiss",
@@ -188,6 +214,8 @@ KIND_CUES: dict[str, list[str]] = {
         "archiviare", "archiviazione", "rejet de la plainte", "rejeter la plainte", "irrecevable",
         "arquivamento", "arquivar", "驳回起诉", "駁回起訴", "驳回诉讼", "駁回訴訟", "却下",
         "dismissed", "dismisses", "dismissing", "tosses", "tossing", "throws out", "threw out",
+        "trimmed", "trims", "narrowed", "pared back", "survive", "survives", "survived",
+        "can't pursue", "cannot pursue", "can not pursue",
         "要求驳回", "要求駁回", "请求驳回", "請求駁回", "申请驳回", "申請駁回", "撤销诉讼",
     ],
     "summary_judgment": [
@@ -221,6 +249,7 @@ KIND_CUES: dict[str, list[str]] = {
     ],
     "discovery": [
         "discovery", "produce documents", "compel", "subpoena", "deposition", "sanctions",
+        "hand over", "turn over", "internal documents",
         "privilege", "production of documents", "証拠開示", "证据开示",
     ],
     "other": [

@@ -31,7 +31,8 @@ _ATOM = re.compile(
     r"(?P<plus>\+)?"
     r"(?:[ ]?-?(?:(?:de|d'|di|of|en|in)[ ])?(?P<post>"
     + _alt(lx.SUFFIX_CURRENCIES)
-    + r")(?![a-z]))?"
+    # "$79bn-$134bn": a symbol glued to the next figure is that figure's prefix, not a suffix.
+    + r")(?![a-z])(?![ ]?(?:\d|[$€£¥]\d)))?"
 )
 _CONNECT = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS + r")\s*")
 _CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*")
@@ -217,7 +218,44 @@ def find_money(folded: Folded, lang: str | None = None) -> list[MoneyMention]:
         if a.is_money:
             mentions.append(_single(folded, a))
         i += 1
+    mentions = _join_bounds(folded, mentions)
     return [_mark_parenthetical(folded, m, mentions) for m in mentions]
+
+
+# "at least $79bn, and perhaps as much as $134bn": a lower and an upper bound close together.
+_BOUND_GAP = re.compile(
+    r"[\s,;]*(?:(?:and|but|or|et|mais|und|aber|y|pero|e|ma|mas)\s+)?(?:[a-z]+\s+){0,2}?$"
+)
+
+
+def _join_bounds(folded: Folded, mentions: list[MoneyMention]) -> list[MoneyMention]:
+    out: list[MoneyMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.bound == "lower"
+            and m.bound == "upper"
+            and prev.currency == m.currency
+            and prev.low is not None
+            and m.high is not None
+            and prev.low < m.high
+            and _BOUND_GAP.fullmatch(folded.text[prev.folded_span[1] : m.folded_span[0]])
+        ):
+            o_start, o_end = prev.start, m.end
+            out[-1] = replace(
+                prev,
+                end=o_end,
+                value_spans=prev.value_spans + m.value_spans,
+                high=m.high,
+                bound="range",
+                flags=tuple(dict.fromkeys(prev.flags + m.flags)),
+                text=folded.original[o_start:o_end],
+                folded_span=(prev.folded_span[0], m.folded_span[1]),
+            )
+            continue
+        out.append(m)
+    return out
 
 
 def _range(folded: Folded, a: _Atom, b: _Atom) -> MoneyMention | None:

@@ -128,15 +128,18 @@ class ClaimAmountMatcher:
         ]
         if adjacent and not (claim_right and claim_right[0][0] < adjacent[0][0]):
             return False, False, f"{m.text!r} is followed by {right[slice(*adjacent[0])]!r}"
-        window = left + " " + right
+        # Read each side on its own: a pattern must not bridge the figure itself.
         for pattern in self.topic.per_defendant:
-            hit = pattern.search(window)
+            hit = pattern.search(left) or pattern.search(right)
             if hit and self.topic.defendants_in(left) < 2:
                 return (
                     False,
                     False,
                     f"{m.text!r} is one defendant's share ({hit.group().strip()!r})",
                 )
+        payer = self.topic.payer_after(right)
+        if payer is not None and self._other_payer(text, mentions, j, payer):
+            return False, False, f"{m.text!r} is asked from one defendant, another from another"
         if (
             claim_left
             and distract_left
@@ -156,6 +159,18 @@ class ClaimAmountMatcher:
         if total and not distract_left and cl.CLAIM_CONTEXT_RE.search(text):
             return True, False, f"{m.text!r} is a total in a sentence about the claim"
         return False, False, f"{m.text!r}: no claiming word near it"
+
+    def _other_payer(self, text: str, mentions: list[MoneyMention], j: int, payer: int) -> bool:
+        """Whether another figure of the sentence is owed by another single defendant."""
+        for k, other in enumerate(mentions):
+            if k == j:
+                continue
+            start, end = other.folded_span
+            left = _last_tokens(text[max(0, start - 120) : start], 8)
+            right = _first_tokens(text[end : end + 80], 6)
+            if self.topic.payers_in(left + " | " + right) - {payer}:
+                return True
+        return False
 
     def claims(self, doc: Document, reasons: Reasons) -> list[Claim]:
         found: list[Claim] = []

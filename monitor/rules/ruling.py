@@ -18,7 +18,8 @@ from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, Rul
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
+# Two CJK characters weigh about one word (a gap is measured in tokens).
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]{1,2}")
 _CJK = re.compile(r"[\u3040-\u9fff]")
 _RANK = {k: i for i, k in enumerate(rl.KIND_PRIORITY)}
 MAX_GAP_TOKENS = 35
@@ -165,7 +166,10 @@ class RulingMatcher:
         if rl.HEDGE_RE.search(gap) or rl.IMMEDIATE_HEDGE_RE.search(_tail(text[: v.start()], 2)):
             reasons.add(segment, f"{verb!r} is hedged, negated or future")
             return None
-        if rl.CONDITION_RE.search(_tail(text[: actor[0]], 3)):
+        condition = rl.CONDITION_RE.search(_tail(text[: actor[0]], 3))
+        if condition and not (
+            condition.group() in rl.TEMPORAL_CONDITIONS and rl.PAST_TENSE_RE.match(verb)
+        ):
             reasons.add(segment, f"{verb!r} is a condition or hypothesis")
             return None
         if actor[0] <= v.start() and rl.REQUEST_BEFORE_ACTOR.search(_tail(text[: actor[0]], 4)):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.lexicon import alternation
-from monitor.lexicon.claims import PER_DEFENDANT
+from monitor.lexicon.claims import FROM_ONE_DEFENDANT, ONE_DEFENDANT_OWES, PER_DEFENDANT
 from monitor.lexicon.rulings import PLAINTIFF_MOTION
 from monitor.rules.base import Document
 from monitor.rules.query import CompiledQuery, Query, TermIndex, compile_query
@@ -87,6 +87,8 @@ class CompiledTopic:
     defendant_res: tuple[re.Pattern[str], ...]
     judge_re: re.Pattern[str] | None
     per_defendant: tuple[re.Pattern[str], ...]
+    # Per defendant: (figure "from <this defendant>", this defendant owes / pays a figure).
+    payer_res: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
     plaintiff_motion: tuple[re.Pattern[str], ...]
     groups: dict[str, list[str]]
 
@@ -109,6 +111,21 @@ class CompiledTopic:
         """A sentence about another case ("the Tesla pay package ...") for claims and rulings."""
         hits = doc.hits(i)
         return bool(hits & self.exclusion_ids) and not (hits & self.strong_ids)
+
+    def payer_after(self, folded: str) -> int | None:
+        """Which single defendant a figure is asked from ("... from OpenAI, while ..."), if any."""
+        for k, (from_re, _) in enumerate(self.payer_res):
+            if from_re.search(folded):
+                return k
+        return None
+
+    def payers_in(self, folded: str) -> set[int]:
+        """The defendants a text makes pay a figure on their own ("Microsoft would owe ...")."""
+        return {
+            k
+            for k, (from_re, owes_re) in enumerate(self.payer_res)
+            if from_re.search(folded) or owes_re.search(folded)
+        }
 
     def defendants_in(self, folded: str) -> int:
         """How many distinct defendants a (folded) text names."""
@@ -143,6 +160,13 @@ def compile_topic(topic: Topic, index: TermIndex) -> CompiledTopic:
         defendant_res=tuple(re.compile(_names_re(p.names)) for p in topic.parties.defendants),
         judge_re=re.compile(_names_re(topic.judges)) if topic.judges else None,
         per_defendant=tuple(re.compile(p.format(DEF=def_re)) for p in PER_DEFENDANT),
+        payer_res=tuple(
+            (
+                re.compile(FROM_ONE_DEFENDANT.format(DEF=_names_re(p.names))),
+                re.compile(ONE_DEFENDANT_OWES.format(DEF=_names_re(p.names))),
+            )
+            for p in topic.parties.defendants
+        ),
         plaintiff_motion=tuple(re.compile(p.format(PL=pl_re)) for p in PLAINTIFF_MOTION),
         groups=groups,
     )

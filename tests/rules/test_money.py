@@ -32,6 +32,12 @@ B = 10**9
         ("de", "134-Milliarden-Dollar-Klage", 134 * B, 134 * B, "USD"),
         ("en", "€23bn", 23 * B, 23 * B, "EUR"),
         ("fr", "une réclamation de 134 milliards", 134 * B, 134 * B, None),
+        ("en", "a range of $79bn-$134bn", 79 * B, 134 * B, "USD"),
+        ("en", "at least $79 billion, and perhaps as much as $134 billion", 79 * B, 134 * B, "USD"),
+        ("de", "79.000 bis 134.000 Millionen Dollar", 79 * B, 134 * B, "USD"),
+        ("es", "US$ 134.000 millones", 134 * B, 134 * B, "USD"),
+        ("pt", "entre US$ 79 bilhões e US$ 134 bilhões", 79 * B, 134 * B, "USD"),
+        ("zh", "最高1340亿美元", None, 134 * B, "USD"),
     ],
 )
 def test_it_reads_money_in_each_language(
