@@ -325,13 +325,15 @@ def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
 
 def _claim_alert(session: Session, obs: Observation, change: Change, story: Story) -> AlertDraft:
     fact = change.fact
+    common = _common(session, obs, story)
+    provenance = f"first reported by {common['first_reported_by'] or fact.first_source}, confirmed by {len(fact.outlets)} outlets"
     if change.previous is None:
         headline = f"Claim amount: {fact.display}"
-        summary = f"First reported claim in {obs.topic}: {fact.display}, first reported by {fact.first_source}, confirmed by {len(fact.outlets)} outlets."
+        summary = f"First reported claim in {obs.topic}: {fact.display}, {provenance}."
         kind = "claim"
     else:
         headline = f"Claim amount: {change.previous.display} → {fact.display}"
-        summary = f"The claimed amount changed from {change.previous.display} to {fact.display}; first reported by {fact.first_source}, confirmed by {len(fact.outlets)} outlets."
+        summary = f"The claimed amount changed from {change.previous.display} to {fact.display}; {provenance}."
         kind = "claim_change"
     return AlertDraft(
         kind=kind,
@@ -339,7 +341,7 @@ def _claim_alert(session: Session, obs: Observation, change: Change, story: Stor
         summary=summary,
         old_value=change.previous.display if change.previous else None,
         new_value=fact.display,
-        **_common(session, obs, story),
+        **common,
     )
 
 

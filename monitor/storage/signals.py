@@ -109,7 +109,7 @@ def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequen
         .join(StoryItem, StoryItem.item_id == Item.id)
         .join(Source, Source.id == Item.source_id)
         .where(StoryItem.story_id == story_id)
-        .order_by(StoryItem.added_at, StoryItem.id)
+        .order_by(Item.published_at, StoryItem.added_at, StoryItem.id)  # first reporter first
         .limit(limit)
     )
     return list(rows)

@@ -110,7 +110,10 @@ def test_evolving_feeds_give_first_claim_one_ruling_one_change_and_nothing_else(
     def publish(outlet: str, entry: tuple[str, str, str]) -> None:
         content[outlet].insert(0, entry)
         feed_server.routes[f"/{outlet}.xml"] = Route(
-            body=feed(outlet, lang[outlet], content[outlet])
+            # The wire publishes first: it is the one "first reported by" must name.
+            body=feed(
+                outlet, lang[outlet], content[outlet], hour=9 if outlet == "wire.example" else 10
+            )
         )
 
     for outlet, lg in OUTLETS:
