@@ -7,7 +7,7 @@ did not change since the rules last ran are not matched again."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,12 +40,21 @@ class Result:
     matched_items: int = 0
 
 
-def outlet_of(item: Item) -> str:
-    docket = item.extra.get("docket")
+def outlet_name(extra: Mapping[str, Any] | None, source: str) -> str:
+    """Who reported an item: the court, the outlet a news search names, or the source."""
+    extra = extra or {}
+    docket = extra.get("docket")
     if isinstance(docket, dict):
         return f"court record ({docket.get('court') or 'docket'})"
-    outlet = item.extra.get("outlet")
-    return str(outlet) if outlet else item.source
+    return str(extra.get("outlet") or source)
+
+
+def document_url(extra: Mapping[str, Any] | None) -> str | None:
+    """The court document of a docket item."""
+    docket = (extra or {}).get("docket")
+    if isinstance(docket, dict) and docket.get("document_url"):
+        return str(docket["document_url"])
+    return None
 
 
 def process(
@@ -131,81 +140,105 @@ def _one_item(
     now: datetime,
     result: Result,
 ) -> None:
-    outlet = outlet_of(item)
-    from_court = isinstance(item.extra.get("docket"), dict)
-    ref = ItemRef(item_id, item.title or item.text[:120], outlet, item.language, item.published)
+    ctx = _ItemContext(session, item_id, item, route, now, result)
     told: set[str] = set()
     for obs in evaluation.observations:
         q.record_observation(session, item_id, obs, now=now)
         if obs.kind == "claim":
-            fact, change = observe(
-                session, obs, item_id=item_id, outlet=outlet, from_court=from_court, now=now
-            )
-            att = attach(
-                session,
-                ref,
-                topic=obs.topic,
-                kind="claim",
-                subject=obs.subject,
-                value_key=fact.value_key,
-                now=now,
-                from_court=from_court,
-            )
-            if change is not None:
-                _raise(
-                    session,
-                    _claim_alert(session, obs, change, att.story),
-                    f"{obs.subject}:{fact.value_key}",
-                    att.story,
-                    route,
-                    now,
-                    result,
-                )
-            else:
-                _update(session, att, item, outlet, result, now)
+            _on_claim(ctx, obs)
         elif obs.kind == "ruling":
-            att = attach(
-                session,
-                ref,
-                topic=obs.topic,
-                kind="ruling",
-                subject=obs.subject,
-                now=now,
-                from_court=from_court,
-            )
-            alert = q.alert_of_story(session, att.story.id or 0)
-            if alert is None and (
-                att.story.from_court or len(att.story.outlets) >= max(1, obs.corroboration)
-            ):
-                _raise(
-                    session,
-                    _ruling_alert(session, obs, att.story, item),
-                    f"ruling:{att.story.id}",
-                    att.story,
-                    route,
-                    now,
-                    result,
-                )
-            else:
-                _update(session, att, item, outlet, result, now, court=from_court)
+            _on_ruling(ctx, obs)
         else:
-            att = attach(session, ref, topic=obs.topic, kind=obs.kind, subject=obs.subject, now=now)
-            if att.created:
-                _raise(
-                    session,
-                    _match_alert(session, obs, att.story),
-                    f"{obs.subject}:{att.story.id}",
-                    att.story,
-                    route,
-                    now,
-                    result,
-                )
-            else:
-                _update(session, att, item, outlet, result, now)
+            _on_match(ctx, obs)
         told.add(obs.topic)
     for topic in evaluation.relevant_topics:
         if topic not in told:
-            attach(session, ref, topic=topic, kind="news", now=now)
+            attach(session, ctx.ref, topic=topic, kind="news", now=now)
+
+
+@dataclass(slots=True)
+class _ItemContext:
+    """One item being processed, and where its alerts go."""
+
+    session: Session
+    item_id: int
+    item: Item
+    route: Route
+    now: datetime
+    result: Result
+    outlet: str = ""
+    from_court: bool = False
+    ref: ItemRef = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outlet = outlet_name(self.item.extra, self.item.source)
+        self.from_court = isinstance(self.item.extra.get("docket"), dict)
+        title = self.item.title or self.item.text[:120]
+        self.ref = ItemRef(
+            self.item_id, title, self.outlet, self.item.language, self.item.published
+        )
+
+    def attach(self, obs: Observation, kind: str, value_key: str | None = None) -> Attached:
+        return attach(
+            self.session,
+            self.ref,
+            topic=obs.topic,
+            kind=kind,
+            subject=obs.subject,
+            value_key=value_key,
+            now=self.now,
+            from_court=self.from_court,
+        )
+
+    def raise_alert(self, draft: AlertDraft, dedup_key: str, story: Story) -> None:
+        _raise(self.session, draft, dedup_key, story, self.route, self.now, self.result)
+
+    def update(self, att: Attached) -> None:
+        _update(
+            self.session, att, self.item, self.outlet, self.result, self.now, court=self.from_court
+        )
+
+
+def _on_claim(ctx: _ItemContext, obs: Observation) -> None:
+    """A claimed amount: a change of the fact is an alert; a repeat goes to the thread."""
+    fact, change = observe(
+        ctx.session,
+        obs,
+        item_id=ctx.item_id,
+        outlet=ctx.outlet,
+        from_court=ctx.from_court,
+        now=ctx.now,
+    )
+    att = ctx.attach(obs, "claim", value_key=fact.value_key)
+    if change is not None:
+        draft = _claim_alert(ctx.session, obs, change, att.story)
+        ctx.raise_alert(draft, f"{obs.subject}:{fact.value_key}", att.story)
+    else:
+        ctx.update(att)
+
+
+def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
+    """A ruling: alert once the court record or enough outlets report it; then the thread."""
+    att = ctx.attach(obs, "ruling")
+    alert = q.alert_of_story(ctx.session, att.story.id or 0)
+    corroborated = att.story.from_court or len(att.story.outlets) >= max(1, obs.corroboration)
+    if alert is None and corroborated:
+        ctx.raise_alert(
+            _ruling_alert(ctx.session, obs, att.story), f"ruling:{att.story.id}", att.story
+        )
+    else:
+        ctx.update(att)
+
+
+def _on_match(ctx: _ItemContext, obs: Observation) -> None:
+    """A keywords, regex or amount rule: one alert per story of similar titles."""
+    att = ctx.attach(obs, obs.kind)
+    if att.created:
+        ctx.raise_alert(
+            _match_alert(ctx.session, obs, att.story), f"{obs.subject}:{att.story.id}", att.story
+        )
+    else:
+        ctx.update(att)
 
 
 def _raise(
@@ -243,7 +276,7 @@ def _update(
     link = Link(
         outlet=outlet,
         title=item.title,
-        url=_document_url(item) or item.url,
+        url=document_url(item.extra) or item.url,
         published=item.published,
         language=item.language,
     )
@@ -266,42 +299,23 @@ def _link_json(link: Link) -> dict[str, Any]:
     return {"outlet": link.outlet, "title": link.title, "url": link.url, "language": link.language}
 
 
-def _document_url(item: Item) -> str | None:
-    docket = item.extra.get("docket")
-    if isinstance(docket, dict) and docket.get("document_url"):
-        return str(docket["document_url"])
-    return None
-
-
 def _links(session: Session, story: Story) -> tuple[Link, ...]:
     out: list[Link] = []
     seen: set[str] = set()
     for extra, source, title, url, published, language in q.story_item_links(
         session, story.id or 0, limit=50
     ):
-        outlet = _outlet_from_row(extra, source)
+        outlet = outlet_name(extra, source)
         if outlet in seen:
             continue
         seen.add(outlet)
-        doc = (
-            (extra or {}).get("docket", {}).get("document_url")
-            if isinstance((extra or {}).get("docket"), dict)
-            else None
-        )
+        doc = document_url(extra)
         out.append(
             Link(outlet=outlet, title=title, url=doc or url, published=published, language=language)
         )
         if len(out) >= MAX_LINKS:
             break
     return tuple(out)
-
-
-def _outlet_from_row(extra: dict[str, Any] | None, source: str) -> str:
-    extra = extra or {}
-    docket = extra.get("docket")
-    if isinstance(docket, dict):
-        return f"court record ({docket.get('court') or 'docket'})"
-    return str(extra.get("outlet") or source)
 
 
 def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
@@ -345,7 +359,7 @@ def _claim_alert(session: Session, obs: Observation, change: Change, story: Stor
     )
 
 
-def _ruling_alert(session: Session, obs: Observation, story: Story, item: Item) -> AlertDraft:
+def _ruling_alert(session: Session, obs: Observation, story: Story) -> AlertDraft:
     kind = str(obs.value.get("kind", "other")).replace("_", " ")
     outcome = str(obs.value.get("outcome") or obs.display)
     where = (
