@@ -3,6 +3,8 @@ else (valuation, investment, bid, fortune, funding, one defendant's share). Fold
 
 from __future__ import annotations
 
+import re
+
 from monitor.lexicon import compile_words
 
 # fmt: off
@@ -20,17 +22,23 @@ CLAIM_BEFORE = [
     "lawsuit worth", "suit worth", "claim worth", "demanding payment of", "to pay him", "owed",
     "is owed", "are owed", "owes him", "to pay", "entitled to", "award him", "award of",
     "disgorge", "disgorgement of", "collect", "owe", "would owe", "return", "pay back", "repay",
+    # figurative claiming verbs of the press
+    "chasing", "chases", "chase", "going after", "goes after", "go after", "went after",
+    "hunting for", "angling for", "gunning for", "pressing for", "pushing for", "holding out for",
+    "put a price of", "puts a price of", "priced his claim at",
     # fr
     "reclame", "reclament", "reclamait", "reclamer", "reclamant", "reclamation", "reclamations",
     "demande", "demandent", "demandait", "demander", "exige", "exigent", "exiger", "exigeant",
     "veut", "voulait", "dommages-interets", "dommages et interets", "dommages", "indemnisation",
     "indemnite", "indemnites", "reparation", "lui versent", "lui verser", "verser", "facture",
-    "plainte de", "poursuite de", "proces de",
+    "plainte de", "poursuite de", "proces de", "chiffre a", "chiffrent a", "chiffree a",
+    "chiffraient a", "ont chiffre a",
     # de
     "fordert", "forderte", "fordern", "forderung", "forderungen", "verlangt", "verlangte",
     "verlangen", "schadensersatz", "schadenersatz", "schadensersatzforderung", "entschadigung",
     "wiedergutmachung", "klagt auf", "klage in hohe von", "klage uber", "klage auf",
     "in hohe von", "summe von", "zahlung von", "will von", "wollte von", "verklagt _ auf",
+    "anspruch", "anspruche", "beziffert", "beziffern", "bezifferte",
     # es
     "pide", "piden", "pidio", "pedir", "pidiendo", "exigio", "exigiendo", "exigir", "reclama",
     "reclaman", "reclamo", "reclamacion", "reclamar", "solicita", "solicito", "solicitado",
@@ -145,9 +153,20 @@ PER_DEFENDANT = [
     r"(?:alone|allein|alleine|solo|seulement|solamente|unicamente)\s+(?:from|von|de|da|a)\s",
     r"{DEF}(?:応|應|应|需要|需|則需要|则需要|則需|则需)?(?:支付|賠償|赔偿)",
     r"{DEF}(?:的)?(?:部分|份额|份額|分)",
+    r"{DEF}(?:应|應|需|则|則)?(?:承担|承擔|負担|负担)",
+    r"{DEF}\s+(?:\S+\s+){{0,3}}?(?:a elle seule|a lui seul|por si sola|por si solo|da sola|da solo|sozinha|sozinho|on its own|by itself)",
 ]
 
+# Verb-final languages: the claiming verb closes the figure's clause ("…1340億ドルの支払いを
+#求めている", "…の返還を求め"), read up to the clause end.
+CLAIM_CLAUSE_END = ["求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する"]
+# A sentence that opens with the one payer ("Von Microsoft verlangt Musk ...", "From OpenAI
+# alone, ..."): the figure is that defendant's share.
+PAYER_FIRST_RE = re.compile(
+    r"^\s*(?:from|von|de la part de|da parte di|por parte de|da parte de)\s+(?:the\s+|der\s+)?"
+)
 CLAIM_BEFORE_RE = compile_words(CLAIM_BEFORE)
+CLAIM_CLAUSE_END_RE = compile_words(CLAIM_CLAUSE_END)
 CLAIM_AFTER_RE = compile_words(CLAIM_AFTER)
 CLAIM_TOTAL_RE = compile_words(CLAIM_TOTAL)
 DISTRACTOR_RE = compile_words(DISTRACTOR)

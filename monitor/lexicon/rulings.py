@@ -61,7 +61,7 @@ DECISION_VERBS = [
     # en
     "denied", "denies", "denying", "rejected", "rejects", "rejecting", "granted", "grants",
     "granting", "dismissed", "dismisses", "dismissing", "ruled", "rules that", "ruling that",
-    "ruled that", "ruling on", "found", "finds", "finding that", "decided", "decides", "deciding",
+    "ruled that", "ruling on", "found", "finds", "finding that", "finding", "decided", "decides", "deciding",
     "held that", "holds that", "allowed", "allows", "allowing", "cleared the way",
     "clears the way", "clearing the way", "sided with", "sides with", "siding with", "struck",
     "strikes", "striking", "tossed", "tosses", "threw out", "throws out", "nixed", "nixes",
@@ -96,7 +96,8 @@ DECISION_VERBS = [
     "setzte _ an", "terminiert", "grunes licht", "kippte", "gekippt", "wiesen",
     "setzte ~ an", "setzt ~ an", "liess ~ zu", "lasst ~ zu", "wies ~ ab", "wies ~ zuruck",
     "lehnte ~ ab", "kamen zu dem schluss", "kam zu dem schluss", "kamen zum schluss",
-    "verschob", "verschoben",
+    "verschob", "verschoben", "setzte ~ fest", "setzt ~ fest", "festgesetzt", "legte ~ fest",
+    "legt ~ fest", "festgelegt",
     # es
     "denego", "deniega", "nego", "niega", "rechazo", "rechaza", "desestimo", "desestima",
     "dictamino", "dictamina", "ordeno", "ordena", "decidio", "determino", "resolvio",
@@ -136,7 +137,8 @@ SCHEDULE_VERBS = [
     "setzte ~ an", "setzt ~ an", "pushed back", "pushes back", "moved the trial",
     "pushed _ back", "pushes _ back",
     "moves the trial", "postponed", "delayed the trial", "a reporte", "a repousse", "verschob",
-    "verschoben", "aplazo", "pospuso", "ha rinviato", "adiou", "定于", "定於", "定在", "排定",
+    "verschoben", "setzte ~ fest", "setzt ~ fest", "festgesetzt", "legte ~ fest", "legt ~ fest",
+    "festgelegt", "aplazo", "pospuso", "ha rinviato", "adiou", "定于", "定於", "定在", "排定",
 ]
 VERDICT_VERBS = [
     "returned a verdict", "returned with a verdict", "returning with a verdict",
@@ -165,6 +167,13 @@ HEDGES = [
     "沒有", "見通し", "可能性", "場合", "まだ",
 ]
 HEDGE_RE = compile_words(HEDGES)
+# Where a new predicate of the same actor starts between the actor and the verb ("said Musk had
+# not shown ... and turned down his request", "said the case will go to a jury, rejecting ..."):
+# hedges before it belong to the reported clause, not to the verb.
+CLAUSE_BOUNDARY_RE = re.compile(
+    r"(?:,|;|\s)\s*(?:and|but|while|et|mais|und|aber|y|pero|e|ma|mas)\s+(?:also\s+|then\s+)?$"
+    r"|,\s*$"
+)
 # Right before the court: a condition ("if the judge denies ...").
 CONDITION_RE = compile_words([
     "if", "when", "whether", "unless", "once", "should", "si", "wenn", "falls", "ob", "se",
@@ -178,7 +187,7 @@ PAST_TENSE_RE = re.compile(
 # Right before the verb: "to deny", "not rule", "nicht".
 IMMEDIATE_HEDGE_RE = re.compile(r"(?:^|[^a-z])(?:to|not|n't|never|nicht|pas|no|non|nao)\s*$|(?:未|不|没有|沒有|尚未|将|將)\s*$")
 # After a Japanese verb: negation or intention.
-JA_NEG_AFTER_RE = re.compile(r"^\S{0,4}?(?:ない|なかっ|ず|ません|予定|見通し|可能性|方針)")
+JA_NEG_AFTER_RE = re.compile(r"^\S{0,4}?(?:ない|なかっ|ず|ません|予定|見通し|可能性|方針|よう|ように)")
 # Someone asks the court: the decision is what they want, not what happened.
 REQUEST_BEFORE_ACTOR = compile_words([
     "asked", "asks", "asking", "urged", "urges", "petitioned", "requested", "requests", "seeks", "sought", "wants", "called on", "solicitou", "pidio", "pidieron", "solicito",
@@ -230,19 +239,26 @@ KIND_CUES: dict[str, list[str]] = {
         "juicio completo", "juicio con jurado", "ir a juicio", "evitare il processo",
         "processo con giuria", "evitar o julgamento", "julgamento com juri", "陪審團審理",
         "陪审团审理", "交由陪審團", "交由陪审团", "陪審員裁判", "陪審裁判", "正式事実審理",
-        "避免審判", "避免审判",
+        "避免審判", "避免审判", "without a trial", "without trial", "end the case without",
+        "enough evidence for a jury", "enough evidence for jurors", "evidence for jurors",
+        "decided by a jury", "decidida por un jurado", "decisa da una giuria",
+        "decidida por um juri", "tranchee par un jury", "jugee par un jury", "senza processo",
+        "sem julgamento", "sin juicio", "sans proces", "a jury could", "jurors to decide",
+        "vor geschworenen", "vor die geschworenen",
     ],
     "trial_schedule": [
         "trial date", "jury selection", "scheduled", "schedules", "set a trial", "set the trial",
         "set trial", "set a jury trial", "sets a jury trial", "set the case for", "set for trial",
         "fixe", "a fixe", "angesetzt", "setzte _ an", "terminiert", "prozessbeginn", "fijo",
         "programo", "fissato", "ha fissato", "marcou", "定於", "定于", "開庭日", "审判日期",
-        "審理日程",
+        "審理日程", "auswahl der geschworenen", "jurywahl", "seleccion del jurado",
+        "selection du jury", "selection des jures", "selezione della giuria", "selecao do juri",
+        "陪审团遴选", "陪審團遴選", "陪審員の選定", "陪審員選任", "beginn des prozesses",
     ],
     "injunction": [
         "injunction", "preliminary injunction", "restraining order", "immediate relief",
         "emergency relief", "irreparable harm", "to block", "to halt", "blocking", "injonction", "refere",
-        "prejudice irreparable", "intervention judiciaire immediate", "einstweilige verfugung",
+        "prejudice irreparable", "intervention judiciaire immediate", "einstweilige verfugung", "eilantrag", "eilantrags",
         "einstweiligen verfugung", "vorlaufige verfugung", "unterlassung", "medida cautelar",
         "orden judicial", "alivio inmediato", "ingiunzione", "provvedimento cautelare",
         "liminar", "禁制令", "初步禁令", "临时禁令", "臨時禁令", "差し止め", "仮処分",

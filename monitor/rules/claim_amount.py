@@ -20,6 +20,9 @@ from monitor.rules.topic import CompiledTopic
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
 _CLAUSE_END = re.compile(r";|\(|（|，|,|\. ")
+# The rest of a CJK clause after a figure (up to 、。, or ;), and parentheses to skip.
+_VERB_FINAL_CLAUSE = re.compile(r"[^、。，,;；]{0,30}")
+_PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
 SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
 
@@ -137,6 +140,15 @@ class ClaimAmountMatcher:
                     False,
                     f"{m.text!r} is one defendant's share ({hit.group().strip()!r})",
                 )
+        opener = cl.PAYER_FIRST_RE.match(text)
+        if opener and left_bound == 0 and start - len(left) <= 0:
+            head = _first_tokens(text[opener.end() :], 3)
+            if self.topic.defendants_in(head) == 1 and self.topic.defendants_in(text[:start]) == 1:
+                return (
+                    False,
+                    False,
+                    f"{m.text!r} is asked from the one defendant the sentence opens with",
+                )
         payer = self.topic.payer_after(right)
         if payer is not None and self._other_payer(text, mentions, j, payer):
             return False, False, f"{m.text!r} is asked from one defendant, another from another"
@@ -152,6 +164,12 @@ class ClaimAmountMatcher:
                 False,
                 f"{m.text!r}: {word!r} is closer than {left[slice(*claim_left[-1])]!r}",
             )
+        if not claim_left and not claim_right and not distract_left:
+            tail = _VERB_FINAL_CLAUSE.match(_PAREN.sub("", text[end:]))
+            if tail and not cl.DISTRACTOR_RE.search(tail.group()):
+                end_cue = cl.CLAIM_CLAUSE_END_RE.search(tail.group())
+                if end_cue:
+                    return True, True, f"{m.text!r} claimed ({end_cue.group()!r} ends its clause)"
         if claim_left or claim_right:
             cue = left[slice(*claim_left[-1])] if claim_left else right[slice(*claim_right[0])]
             return True, True, f"{m.text!r} claimed ({cue!r})"

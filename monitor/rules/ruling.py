@@ -73,6 +73,18 @@ def _outcome(original: str, start: int) -> str:
     return rest.strip().rstrip(",")
 
 
+def _own_clause(gap: str) -> str:
+    """The part of an actor-to-verb gap that belongs to the verb's own clause: when the verb
+    opens a coordinated predicate or participle right after a comma or "and" ("the judge said
+    Musk had not shown harm and turned down ...", "..., rejecting ..."), the words before the
+    boundary are another clause, and their hedges and negations do not scope over the verb."""
+    m = rl.CLAUSE_BOUNDARY_RE.search(gap)
+    if m is None or rl.DECISION_RE.search(gap[: m.start()]):
+        # "will be granted in part and denied in part": coordinated decisions share the modal.
+        return gap
+    return ""
+
+
 def _docket_classifier() -> Callable[[Item], tuple[str, str] | None] | None:
     """monitor.docket.classify_docket_entry, if that module is installed (imported lazily)."""
     try:
@@ -163,6 +175,7 @@ class RulingMatcher:
                 reasons.add(segment, f"{verb!r}: no court, judge or jury before it")
                 return None
             actor = actors[0]
+        gap = _own_clause(gap)
         if rl.HEDGE_RE.search(gap) or rl.IMMEDIATE_HEDGE_RE.search(_tail(text[: v.start()], 2)):
             reasons.add(segment, f"{verb!r} is hedged, negated or future")
             return None

@@ -95,6 +95,12 @@ FLOORS = [
     ("own", "kind_accuracy", 0.9, "min"),
     ("own", "false_claim_rate", 0.03, "max"),
     ("own", "false_ruling_rate", 0.03, "max"),
+    ("second", "relevance_f1", 0.95, "min"),
+    ("second", "claim_f1", 0.94, "min"),
+    ("second", "ruling_f1", 0.96, "min"),
+    ("second", "kind_accuracy", 0.95, "min"),
+    ("second", "false_claim_rate", 0.03, "max"),
+    ("second", "false_ruling_rate", 0.03, "max"),
 ]
 
 
