@@ -24,7 +24,10 @@ class RssSource(SourceBase):
     kind: Literal["rss"] = "rss"
 
     def parse(self, response: Response, *, now: datetime) -> Parsed:
-        result = parse_feed(response.body, url=response.final_url, headers=response.headers)
+        # Every HTML field becomes text here: feedparser needs not rewrite the links inside it.
+        result = parse_feed(
+            response.body, url=response.final_url, headers=response.headers, keep_html=False
+        )
         warnings = [w for w in [bozo_warning(result)] if w]
         feed_lang = _lang_code(result.get("feed", {}).get("language"))
         items: list[Item] = []
