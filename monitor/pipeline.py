@@ -31,6 +31,7 @@ from monitor.storage.models import Cycle
 log = logging.getLogger(__name__)
 CYCLE = Cycle.__table__  # type: ignore[attr-defined]
 STORE_BATCH = 16  # sources per transaction at most while the cycle runs
+BACKLOG_BATCH = 5_000  # items read by the rules per round (bounds memory on a first poll)
 
 
 @dataclass(slots=True)
@@ -83,7 +84,6 @@ async def run_cycle(
     report = CycleReport(started_at=now)
     configured = config.load_sources(ctx.paths.sources_file)
     sources = select_sources(configured, names)
-    ctx.ruleset()  # a broken rule file stops the cycle before anything is fetched
     ctx.channels()
     with ctx.engine.begin() as conn:
         rows = source_store.sync(conn, [(s.name, s.url, s.kind) for s in sources], now=now)
@@ -176,17 +176,28 @@ async def run_cycle(
             log.warning("source failed source=%s error=%s", sr.name, sr.error)
 
     channels = ctx.channels()
-    changed = report.new_item_ids + report.edited_item_ids
-    if changed:
-        found = signals.process(
-            ctx.engine, changed, ruleset=ctx.ruleset(), route=channels.route, now=now
-        )
-        report.alerts += len(found.alerts)
+    report.alerts += match_backlog(ctx, route=channels.route, now=now)
     with Session(ctx.engine) as session, session.begin():
         silence = {s.name: s.expected_silence for s in configured}
         report.alerts += len(notify.check_health(session, channels, now=now, silence=silence))
     await notify.deliver_async(ctx.engine, channels)
     return _finish(ctx, report)
+
+
+def match_backlog(ctx: Context, *, route: signals.Route, now: datetime) -> int:
+    """Run the rules over every item they have not read yet: this cycle's new and edited
+    items, and any left by a run that stopped between storing and matching. The rule set is
+    only compiled when there is something to read (a cycle of 304s never pays for it)."""
+    alerts = 0
+    while True:
+        with ctx.engine.connect() as conn:
+            ids = item_store.unmatched_ids(conn, BACKLOG_BATCH)
+        if not ids:
+            return alerts
+        found = signals.process(ctx.engine, ids, ruleset=ctx.ruleset(), route=route, now=now)
+        alerts += len(found.alerts)
+        if len(ids) < BACKLOG_BATCH:
+            return alerts
 
 
 def _store_outcome(

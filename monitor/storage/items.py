@@ -81,6 +81,7 @@ def store(
                     extra=dict(item.extra) or None,
                     updated_at=now,
                     edit_count=ITEM.c.edit_count + 1,
+                    matched_hash=None,  # the rules read it again
                 )
             )
             out.edited.append(found[0])
@@ -171,3 +172,10 @@ def forget_signals(conn: Connection) -> None:
     for model in (Delivery, Alert, StoryItem, Story, Fact, Observation):
         conn.execute(model.__table__.delete())  # type: ignore[union-attr]
     conn.execute(update(ITEM).values(matched_hash=None))
+
+
+def unmatched_ids(conn: Connection, limit: int) -> list[int]:
+    """Items the rules have not read in their current version (new, edited, or left over by a
+    run that stopped before matching), oldest first."""
+    query = select(ITEM.c.id).where(ITEM.c.matched_hash.is_(None)).order_by(ITEM.c.id).limit(limit)
+    return [r[0] for r in conn.execute(query)]

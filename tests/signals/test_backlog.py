@@ -1,0 +1,44 @@
+"""Items stored but not yet read by the rules (the rules failed, or the process died between
+storing and matching) are read at the next cycle: nothing is lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO
+from feedserver import FeedServer, Route
+from support import cli, count, feed
+
+CLAIM = (
+    "claim",
+    "Musk seeks up to $134 billion from OpenAI and Microsoft",
+    "Elon Musk is seeking up to $134 billion in damages from OpenAI and Microsoft, a court filing shows.",
+)
+
+
+def test_items_stored_while_the_rules_were_broken_are_matched_once_they_are_fixed(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    shutil.copytree(REPO / "rules", config_dir / "rules")
+    rule_file = config_dir / "rules" / "musk-v-openai.yaml"
+    good = rule_file.read_text()
+    rule_file.write_text(good.replace("kind: claim-amount", "kind: claim-amountz", 1))
+    lines = ["sources:"]
+    for outlet in ("wire.example", "daily.example"):
+        url = feed_server.add(f"/{outlet}.xml", Route(body=feed(outlet, "en", [CLAIM])))
+        lines.append(f"  - name: {outlet}\n    url: {url}")
+    (config_dir / "sources.yaml").write_text("\n".join(lines) + "\n")
+
+    code, _, err = cli("poll")
+    assert code == 2 and "musk-v-openai.yaml" in err and "claim-amountz" in err
+    assert count(db_url, "select count(*) from item") == 2  # stored before the rules ran
+    assert count(db_url, "select count(*) from item where matched_hash is null") == 2
+    assert count(db_url, "select count(*) from alert") == 0
+
+    rule_file.write_text(good)
+    code, out, err = cli("poll")  # the feeds answer 304: nothing new is fetched
+    assert code == 0, err
+    assert "0 new items" in out
+    assert count(db_url, "select count(*) from item where matched_hash is null") == 0
+    assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
