@@ -20,6 +20,7 @@ from monitor.cli.common import (
     user_errors,
 )
 from monitor.errors import ConfigError
+from monitor.langid import detect as detect_language
 
 MAX_URL_BYTES = 2 * 1024 * 1024
 
@@ -210,7 +211,7 @@ def test(
             text=body,
             url=page_url,
             published=datetime.now(UTC),
-            language=lang,
+            language=lang or detect_language(f"{title or ''} {body}"),  # as ingest does
         )
         ev = ruleset.evaluate(item)
         if as_json:
