@@ -26,7 +26,7 @@ from monitor.errors import ConfigError
 from monitor.notifiers import NOTIFIER_KINDS, ChannelBase
 from monitor.notifiers.base import BuildContext
 from monitor.notifiers.console import ConsoleConfig
-from monitor.notifiers.email import _ADDRESS, DEFAULT_PORTS, SmtpConfig, SmtpSettings
+from monitor.notifiers.email import DEFAULT_PORTS, Recipients, SmtpConfig, SmtpSettings
 from monitor.notifiers.slack import SlackConfig
 from monitor.sources.base import Duration
 
@@ -56,7 +56,7 @@ class DigestConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    to: tuple[str, ...] = Field(min_length=1)
+    to: Recipients = Field(min_length=1)
     time: str = "08:00"
     timezone: str = "UTC"
     # On a day without developments: true sends one line saying so, false sends nothing.
@@ -68,14 +68,6 @@ class DigestConfig(BaseModel):
     # A ruling the news reported is listed as "not yet in the court record" once its first
     # report is this old and no docket entry has shown it (only with a docket source).
     docket_grace: Duration = timedelta(hours=24)
-
-    @field_validator("to")
-    @classmethod
-    def _to(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for address in v:
-            if not re.match(_ADDRESS, address):
-                raise ValueError(f"not an email address: {address!r}")
-        return v
 
     @field_validator("time")
     @classmethod

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Literal
+from typing import Annotated, Literal
 
 from jinja2 import Environment
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.base import (
@@ -33,6 +33,17 @@ log = logging.getLogger(__name__)
 Security = Literal["starttls", "ssl", "none"]
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
 _ADDRESS = r"^[^@\s<>,;]+@[^@\s<>,;]+$"
+
+
+def check_addresses(addresses: tuple[str, ...]) -> tuple[str, ...]:
+    """Validator for recipient lists: each must look like an address (no display names)."""
+    for address in addresses:
+        if not re.match(_ADDRESS, address):
+            raise ValueError(f"not an email address: {address!r}")
+    return addresses
+
+
+Recipients = Annotated[tuple[str, ...], AfterValidator(check_addresses)]
 
 
 class SmtpConfig(BaseModel):
@@ -88,15 +99,7 @@ class EmailConfig(ChannelBase):
 
     kind: Literal["email"] = "email"
     name: str = "email"
-    to: tuple[str, ...] = Field(min_length=1)
-
-    @field_validator("to")
-    @classmethod
-    def _to(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for address in v:
-            if not re.match(_ADDRESS, address):
-                raise ValueError(f"not an email address: {address!r}")
-        return v
+    to: Recipients = Field(min_length=1)
 
     def build(self, ctx: BuildContext) -> EmailNotifier:
         if ctx.smtp is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import http.client
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal
 from urllib.error import URLError
 
@@ -147,7 +148,7 @@ class SlackBotNotifier:
             if not message.thread_ref:
                 raise NotifyError("update without the alert's message ts", transient=False)
             kwargs["thread_ts"] = message.thread_ref
-        try:
+        with _api_errors():
             resp = self._client.chat_postMessage(
                 channel=self.channel,
                 text=text,
@@ -156,30 +157,28 @@ class SlackBotNotifier:
                 unfurl_media=False,
                 **kwargs,
             )
-        except SlackApiError as exc:
-            data = exc.response.data if isinstance(exc.response.data, dict) else {}
-            raise classify(
-                exc.response.status_code, data.get("error"), exc.response.headers
-            ) from None
-        except (URLError, OSError, http.client.HTTPException) as exc:
-            raise NotifyError(f"slack unreachable: {_reason(exc)}", transient=True) from None
-        except SlackClientError as exc:
-            raise NotifyError(f"slack client error: {exc}", transient=False) from None
         ts = resp.get("ts")
         return SendResult(external_ref=str(ts) if ts else None)
 
     def test(self) -> str:
         """auth.test: checks the token without posting anything; returns the bot's identity."""
-        try:
+        with _api_errors():
             resp = self._client.auth_test()
-        except SlackApiError as exc:
-            data = exc.response.data if isinstance(exc.response.data, dict) else {}
-            raise classify(
-                exc.response.status_code, data.get("error"), exc.response.headers
-            ) from None
-        except (URLError, OSError, http.client.HTTPException) as exc:
-            raise NotifyError(f"slack unreachable: {_reason(exc)}", transient=True) from None
         return f"{resp.get('user', '?')} in {resp.get('team', '?')}"
+
+
+@contextmanager
+def _api_errors() -> Iterator[None]:
+    """Web API failures, classified once: Slack's error code, unreachable, or a client bug."""
+    try:
+        yield
+    except SlackApiError as exc:
+        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        raise classify(exc.response.status_code, data.get("error"), exc.response.headers) from None
+    except (URLError, OSError, http.client.HTTPException) as exc:
+        raise NotifyError(f"slack unreachable: {_reason(exc)}", transient=True) from None
+    except SlackClientError as exc:
+        raise NotifyError(f"slack client error: {exc}", transient=False) from None
 
 
 class SlackWebhookNotifier:
