@@ -231,8 +231,9 @@ def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
 
 
 def _on_match(ctx: _ItemContext, obs: Observation) -> None:
-    """A keywords, regex or amount rule: one alert per story of similar titles."""
-    att = ctx.attach(obs, obs.kind)
+    """A keywords or regex rule: one alert per story of similar titles; an amount rule: one per
+    figure, in whatever language it is reported."""
+    att = ctx.attach(obs, obs.kind, value_key=obs.value_key if obs.kind == "amount" else None)
     if att.created:
         ctx.raise_alert(
             _match_alert(ctx.session, obs, att.story), f"{obs.subject}:{att.story.id}", att.story

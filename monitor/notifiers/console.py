@@ -70,7 +70,7 @@ def render(message: Message) -> str:
         meta.append("from the court record")
     if meta:
         lines.append("  " + " · ".join(meta))
-    if d.old_value or d.new_value:
+    if d.old_value:  # a change: old → new (a first value is in the headline)
         lines.append(f"  {one_line(d.old_value) or '—'} → {one_line(d.new_value) or '—'}")
     if d.evidence is not None:
         lines.append("  why: " + cut(one_line(d.evidence.marked("**", "**")), SUMMARY_LIMIT))

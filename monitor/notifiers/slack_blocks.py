@@ -109,7 +109,7 @@ def _alert_blocks(alert_id: int, d: AlertDraft, summary_limit: int) -> list[Bloc
             "text": {"type": "plain_text", "text": esc_cut(headline, HEADER_LIMIT), "emoji": True},
         }
     ]
-    if d.old_value or d.new_value:
+    if d.old_value:  # a change: old → new (a first value is in the headline)
         old = esc_cut(one_line(d.old_value) or "—", 900)
         new = esc_cut(one_line(d.new_value) or "—", 900)
         blocks.append(_section(f"*Was:* {old}   →   *Now:* {new}"))

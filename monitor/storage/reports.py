@@ -148,6 +148,8 @@ def stories_between(
         select(STORY, ITEM.c.url.label("first_url"))
         .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
         .where(STORY.c.last_seen_at >= start, STORY.c.first_seen_at < end)
+        # Developments and news; keyword/amount rule stories are listed with their alerts.
+        .where(STORY.c.kind.in_(("claim", "ruling", "news")))
         .order_by(STORY.c.last_seen_at.desc())
         .limit(1000)
     )
