@@ -328,7 +328,7 @@ def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
         "evidence": obs.evidence,
         "links": links,
         "first_reported_by": links[0].outlet if links else None,
-        "first_reported_at": story.first_seen_at,
+        "first_reported_at": (links[0].published if links else None) or story.first_seen_at,
         "confirmed_by": len(story.outlets),
         "from_court": story.from_court,
         "document_url": next(
