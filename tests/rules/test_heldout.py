@@ -101,6 +101,12 @@ FLOORS = [
     ("second", "kind_accuracy", 0.95, "min"),
     ("second", "false_claim_rate", 0.03, "max"),
     ("second", "false_ruling_rate", 0.03, "max"),
+    ("third", "relevance_f1", 0.95, "min"),
+    ("third", "claim_f1", 0.9, "min"),
+    ("third", "ruling_f1", 0.94, "min"),
+    ("third", "kind_accuracy", 0.88, "min"),
+    ("third", "false_claim_rate", 0.035, "max"),
+    ("third", "false_ruling_rate", 0.03, "max"),
 ]
 
 
