@@ -13,7 +13,7 @@ from support import cli, count, feed
 CLAIM = (
     "claim",
     "Musk seeks up to $134 billion from OpenAI and Microsoft",
-    "Elon Musk is seeking up to $134 billion in damages from OpenAI and Microsoft, a court filing shows.",
+    "Elon Musk asks for as much as $134 billion in damages from OpenAI and Microsoft, a court filing shows.",
 )
 
 

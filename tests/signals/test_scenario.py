@@ -23,7 +23,7 @@ BID = (
 CLAIM_EN = (
     "claim",
     "Musk seeks up to $134 billion from OpenAI and Microsoft",
-    "Elon Musk is seeking up to $134 billion in damages from OpenAI and Microsoft, a court filing in his lawsuit shows.",
+    "Elon Musk asks for as much as $134 billion in damages from OpenAI and Microsoft, a court filing in his lawsuit shows.",
 )
 COPIES = {
     "en": (
