@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ import typer
 from monitor import config
 from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
 from monitor.context import Context
-from monitor.errors import ConfigError, FetchError, MonitorError
+from monitor.errors import ConfigError, FetchError
 from monitor.fetch import Fetcher, Limits
 from monitor.htmltext import one_line
 from monitor.pipeline import CycleReport, run_cycle
@@ -344,13 +345,16 @@ def run(config_dir: ConfigDirOption = None) -> None:
     Reloads sources.yaml when it changes; Ctrl-C or SIGTERM stops it cleanly.
     """
     with user_errors():
+        from monitor.notify import load_channels
+        from monitor.rules import load_ruleset
         from monitor.scheduler import serve
 
         p = paths(config_dir)
-        config.load_sources(p.sources_file)  # fail fast on bad config
-        try:
+        # Fail fast on bad configuration, before anything starts.
+        config.load_sources(p.sources_file)
+        if p.rules_dir.is_dir():
+            load_ruleset(p.rules_dir)
+        load_channels(p)
+        # Ctrl-C before the signal handlers were installed: nothing to clean up.
+        with contextlib.suppress(KeyboardInterrupt):
             serve(p)
-        except MonitorError:
-            raise
-        except KeyboardInterrupt:
-            pass

@@ -57,3 +57,16 @@ def test_run_polls_reloads_sources_and_stops_cleanly(
     assert "Traceback" not in err
     assert "stopped" in err
     assert count(db_url, "select count(*) from item") == 3
+
+
+def test_run_refuses_to_start_on_a_broken_rule_file(config_dir: Path) -> None:
+    from support import runner
+
+    from monitor.cli import app
+
+    (config_dir / "sources.yaml").write_text("sources: []\n")
+    (config_dir / "rules").mkdir()
+    (config_dir / "rules" / "bad.yaml").write_text("topic:\n  name: [unclosed\n")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "bad.yaml:2" in result.stderr and "Traceback" not in result.stderr
