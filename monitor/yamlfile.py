@@ -121,6 +121,8 @@ def error_from_validation(
             clean.append(part)
     if err["type"] == "extra_forbidden":
         message = f"unknown key '{clean[-1] if clean else loc[-1]}'"
+    elif err["type"] == "missing" and loc:
+        message = f"missing key '{loc[-1]}'"
     else:
         message = err["msg"]
         if message.startswith("Value error, "):
