@@ -96,6 +96,10 @@ def test_sources_add_reports_an_unreachable_feed_without_writing(
     [
         ("sources:\n  - name: a\n    url: [unclosed\n", "sources.yaml:4: YAML syntax error"),
         (
+            "sources:\n  - name: a\n    interval: 5m\n",
+            "sources.yaml:2: sources[0]: missing key 'url'",
+        ),
+        (
             "sources:\n  - name: a\n    url: https://example.com/a.xml\n    colour: red\n",
             "sources.yaml:4: sources[0].colour: unknown key 'colour'",
         ),
