@@ -137,7 +137,10 @@ DISTRACTOR_AFTER = [
 # Microsoft"); {DEF} is one defendant's aliases.
 FROM_ONE_DEFENDANT = (
     r"^\s*(?:\S+\s+){{0,2}}?(?:from|von|de|d'|a|da|del|dalla|do|dalla|aupres de|a cargo de)\s+"
-    r"(?:the\s+|la\s+|el\s+|der\s+|il\s+)?{DEF}(?![\s-]+(?:and|und|et|y|e)\s)"
+    # "from OpenAI and Microsoft" is both; "from OpenAI and $13bn from Microsoft" is one each.
+    r"(?:the\s+|la\s+|el\s+|der\s+|il\s+)?{DEF}"
+    # (the text may end right there: the next figure starts where the window stops)
+    r"(?![\s-]+(?:and|und|et|y|e)\s+(?!(?:between|entre|zwischen|tra|fra|up to|\$|us\$|usd|€|\d|$)))"
 )
 # Another figure attributed to one defendant ("Microsoft could be on the hook for $13bn").
 ONE_DEFENDANT_OWES = (

@@ -186,7 +186,13 @@ class ClaimAmountMatcher:
             start, end = other.folded_span
             left = _last_tokens(text[max(0, start - 120) : start], 8)
             right = _first_tokens(text[end : end + 80], 6)
-            if self.topic.payers_in(left + " | " + right) - {payer}:
+            # "... and $13bn from Microsoft": the payer follows the other figure (the "from"
+            # pattern is anchored at the figure's end), or it "owes" it on either side.
+            payers = self.topic.payers_in(left + " | " + right)
+            after = self.topic.payer_after(right)
+            if after is not None:
+                payers.add(after)
+            if payers - {payer}:
                 return True
         return False
 
