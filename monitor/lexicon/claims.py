@@ -22,6 +22,10 @@ CLAIM_BEFORE = [
     "lawsuit worth", "suit worth", "claim worth", "demanding payment of", "to pay him", "owed",
     "is owed", "are owed", "owes him", "to pay", "entitled to", "award him", "award of",
     "disgorge", "disgorgement of", "collect", "owe", "would owe", "return", "pay back", "repay",
+    # a claiming verb with the payer between it and "pay": "demands OpenAI, Microsoft pay up to"
+    "demand _ pay", "demands _ pay", "demanding _ pay", "demanded _ pay", "wants _ to pay",
+    "wants _ pay", "want _ to pay", "asks _ to pay", "asking _ to pay", "asked _ to pay",
+    "make _ pay", "makes _ pay", "making _ pay",
     # figurative claiming verbs of the press
     "chasing", "chases", "chase", "going after", "goes after", "go after", "went after",
     "hunting for", "angling for", "gunning for", "pressing for", "pushing for", "holding out for",
@@ -35,22 +39,25 @@ CLAIM_BEFORE = [
     "chiffraient a", "ont chiffre a",
     # de
     "fordert", "forderte", "fordern", "forderung", "forderungen", "verlangt", "verlangte",
-    "verlangen", "schadensersatz", "schadenersatz", "schadensersatzforderung", "entschadigung",
+    "verlangen", "forderten", "verlangten", "schadensersatz", "schadenersatz", "schadensersatzforderung", "entschadigung",
     "wiedergutmachung", "klagt auf", "klage in hohe von", "klage uber", "klage auf",
     "in hohe von", "summe von", "zahlung von", "will von", "wollte von", "verklagt _ auf",
     "anspruch", "anspruche", "beziffert", "beziffern", "bezifferte",
     # es
-    "pide", "piden", "pidio", "pedir", "pidiendo", "exigio", "exigiendo", "exigir", "reclama",
+    "pide", "piden", "pidio", "pedir", "pidiendo", "pedia", "pedian", "reclamaba", "exigia",
+    "buscaba", "solicitaba", "quiere", "queria", "exigio", "exigiendo", "exigir", "reclama",
     "reclaman", "reclamo", "reclamacion", "reclamar", "solicita", "solicito", "solicitado",
     "solicitando", "busca", "buscar", "danos y perjuicios", "danos", "indemnizacion",
     "compensacion", "resarcimiento", "demanda de", "demanda por", "demandando",
     "ganancias indebidas", "ganancias ilicitas",
     # it
-    "chiede", "chiedono", "chiedera", "chiesto", "chiedendo", "chiedere", "richiesta",
+    "chiede", "chiedono", "chiedera", "chiesto", "chiedeva", "chiedevano", "reclamava",
+    "vuole", "voleva", "vogliono", "chiedendo", "chiedere", "richiesta",
     "richiede", "pretende", "risarcimento", "danni", "indennizzo", "causa da", "rivendica",
     "profitti indebiti", "guadagni illeciti",
     # pt
-    "pede", "pedem", "pediu", "pedindo", "exigiu", "exigindo", "reivindica", "cobra", "buscando",
+    "pede", "pedem", "pediu", "pedindo", "pediram", "pedia", "pediam", "reclamava", "exigia",
+    "cobrava", "cobrou", "buscava", "quer", "exigiu", "exigindo", "reivindica", "cobra", "buscando",
     "indenizacao", "compensacao", "reparacao", "processo de", "acao de",
     # zh / ja
     "索赔", "索賠", "索偿", "索償", "赔偿", "賠償", "求偿", "求償", "要求", "索取", "索要",
@@ -69,6 +76,8 @@ CLAIM_AFTER = [
     "an schadensersatz", "demanda", "reclamo", "pleito", "en danos", "de indemnizacion",
     "causa", "richiesta", "di danni", "di risarcimento", "processo", "acao", "de indenizacao",
     "em indenizacao", "em ganhos indevidos", "en ganancias indebidas", "de dommages-interets",
+    # verb-final clauses: "hatte bis zu 134 Mrd. Dollar gefordert", "134 milliards réclamés"
+    "gefordert", "verlangt", "eingeklagt", "reclames", "reclamados", "richiesti", "pedidos",
     "诉讼", "訴訟", "官司", "索赔", "索賠", "的賠償", "的赔偿", "賠償金", "赔偿金", "的損害賠償",
     "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償",
 ]

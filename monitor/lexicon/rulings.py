@@ -12,7 +12,7 @@ from monitor.textnorm import CJK_RE
 # fmt: off
 JURY_ACTORS = [
     "jury", "jurors", "jurys", "jures", "geschworenen", "geschworene", "jurado", "giuria", "juri",
-    "陪審團", "陪审团", "陪審員", "陪审员", "陪審団",
+    "陪審團", "陪审团", "陪審員", "陪审员", "陪審団", "陪審",
 ]
 APPEAL_ACTORS = [
     "appeals court", "court of appeals", "appellate court", "appellate panel", "ninth circuit",
@@ -40,7 +40,7 @@ def _actor_re(words: list[str]) -> str:
     for w in sorted(set(words), key=len, reverse=True):
         if CJK_RE.search(w):
             # 陪審員裁判 is a jury trial, not the jury deciding.
-            parts.append(re.escape(w) + r"(?!裁判|審理|审理|制|による)")
+            parts.append(re.escape(w) + r"(?!裁判|審理|审理|制|による|[團团員员団])")
         elif w.startswith("*"):
             parts.append(r"[a-z]+" + re.escape(w[1:]) + r"(?![a-z0-9])")
         else:
@@ -49,6 +49,11 @@ def _actor_re(words: list[str]) -> str:
 
 
 JURY_RE = re.compile(_actor_re(JURY_ACTORS))
+# "a jury will decide", "jurors to decide": a jury yet to decide is no actor of a decision.
+JURY_NOT_YET = re.compile(
+    r"^\s+(?:will|would|could|should|may|might|must|is to|are to|to|wird|werden|va|vont|"
+    r"decidira|decidera|decidiran|decideranno)(?![a-z])"
+)
 # "go to a jury", "vor eine Jury": the jury is the object, not who decided.
 JURY_AS_OBJECT = re.compile(
     r"(?:^|\s)(?:(?:to|before|by|for|with|vor|devant|ante|davanti a|perante)\s+"
@@ -80,7 +85,9 @@ DECISION_VERBS = [
     "pushed _ back", "pushes _ back",
     "moved the trial", "moves the trial", "postponed", "delayed the trial", "agreed to",
     "ruled against", "rules against", "ruled for", "ruled in favor", "sided against",
-    "barred", "bars", "excluded", "excludes", "admitted",
+    "bestatigte", "bestatigt", "hob ~ auf", "aufgehoben", "a confirme", "confirmo", "revoco",
+    "ha confermato", "confermato", "confirmou", "reformou", "維持", "维持", "支持",
+    "barred", "bars", "excluded", "excludes", "admitted", "accepted", "accepts",
     # fr
     "a rejete", "rejette", "a refuse", "refuse", "a deboute", "deboute", "a statue", "statue",
     "a ordonne", "ordonne", "a accorde", "a autorise", "autorise", "a tranche", "tranche",
@@ -193,6 +200,14 @@ REQUEST_BEFORE_ACTOR = compile_words([
     "asked", "asks", "asking", "urged", "urges", "petitioned", "requested", "requests", "seeks", "sought", "wants", "called on", "solicitou", "pidio", "pidieron", "solicito",
     "a demande", "demande", "bat", "beantragte", "beantragt", "forderte", "ha chiesto", "chiede",
     "要求", "请求", "請求", "申请", "申請", "求め", "dans l'attente", "awaiting", "waiting for",
+    "challenging", "challenges", "challenged", "appealing", "appealed", "appeal of",
+    "appeal against", "contesting", "contests", "to overturn", "conteste", "contestant",
+    "anfechten", "focht", "recurre", "recurrio", "impugna", "impugno", "impugnando", "contesta",
+])
+# Verbs that decide only from an appeals court ("bestätigte" from a press officer is no ruling).
+APPEAL_ONLY_VERBS = compile_words([
+    "bestatigte", "bestatigt", "hob ~ auf", "aufgehoben", "a confirme", "confirmo", "revoco",
+    "ha confermato", "confermato", "confirmou", "reformou", "維持", "维持", "支持",
 ])
 # A party withdrawing is no ruling.
 VOLUNTARY_RE = compile_words([
@@ -221,10 +236,11 @@ KIND_CUES: dict[str, list[str]] = {
         "dismissal", "dismiss", "throw out", "toss", "tossed", "thrown out", "abweisung",
         "abzuweisen", "abgewiesen", "klageabweisung", "desestimar", "desestimacion",
         "archiviare", "archiviazione", "rejet de la plainte", "rejeter la plainte", "irrecevable",
-        "arquivamento", "arquivar", "驳回起诉", "駁回起訴", "驳回诉讼", "駁回訴訟", "却下",
+        "arquivamento", "arquivar", "驳回起诉", "駁回起訴", "驳回诉讼", "駁回訴訟", "訴えを却下", "訴えの一部を却下",
         "dismissed", "dismisses", "dismissing", "tosses", "tossing", "throws out", "threw out",
         "trimmed", "trims", "narrowed", "pared back", "survive", "survives", "survived",
-        "can't pursue", "cannot pursue", "can not pursue",
+        "can't pursue", "cannot pursue", "can not pursue", "klagepunkte", "teil der klage",
+        "teilweise abgewiesen", "teilweise ab", "klage ~ ab", "teile der", "teile von",
         "要求驳回", "要求駁回", "请求驳回", "請求駁回", "申请驳回", "申請駁回", "撤销诉讼",
     ],
     "summary_judgment": [
@@ -238,7 +254,7 @@ KIND_CUES: dict[str, list[str]] = {
         "ohne prozess", "juicio sumario", "evitar el juicio", "evitar un juicio",
         "juicio completo", "juicio con jurado", "ir a juicio", "evitare il processo",
         "processo con giuria", "evitar o julgamento", "julgamento com juri", "陪審團審理",
-        "陪审团审理", "交由陪審團", "交由陪审团", "陪審員裁判", "陪審裁判", "正式事実審理",
+        "陪审团审理", "陪審審理", "陪審による審理", "陪審員による審理", "交由陪審團", "交由陪审团", "陪審員裁判", "陪審裁判", "正式事実審理",
         "避免審判", "避免审判", "without a trial", "without trial", "end the case without",
         "enough evidence for a jury", "enough evidence for jurors", "evidence for jurors",
         "decided by a jury", "decidida por un jurado", "decisa da una giuria",
@@ -247,7 +263,8 @@ KIND_CUES: dict[str, list[str]] = {
         "vor geschworenen", "vor die geschworenen",
     ],
     "trial_schedule": [
-        "trial date", "jury selection", "scheduled", "schedules", "set a trial", "set the trial",
+        "trial date", "jury selection", "delay the trial", "delay trial", "postpone the trial",
+        "scheduled", "schedules", "set a trial", "set the trial",
         "set trial", "set a jury trial", "sets a jury trial", "set the case for", "set for trial",
         "fixe", "a fixe", "angesetzt", "setzte _ an", "terminiert", "prozessbeginn", "fijo",
         "programo", "fissato", "ha fissato", "marcou", "定於", "定于", "開庭日", "审判日期",
@@ -265,7 +282,11 @@ KIND_CUES: dict[str, list[str]] = {
     ],
     "discovery": [
         "discovery", "produce documents", "compel", "subpoena", "deposition", "sanctions",
-        "hand over", "turn over", "internal documents",
+        "hand over", "turn over", "internal documents", "documents internes",
+        "communiquer", "remettre des documents", "interne dokumente", "interne unterlagen",
+        "herausgabe", "offenlegung", "documentos internos", "entregar documentos",
+        "documenti interni", "consegnare", "deposicion", "deposizione", "depoimento",
+        "turned over", "hand over documents", "produce records", "内部文件", "内部文書",
         "privilege", "production of documents", "証拠開示", "证据开示",
     ],
     "other": [

@@ -114,6 +114,7 @@ class RulingMatcher:
             (m.start(), m.end(), "jury")
             for m in rl.JURY_RE.finditer(text)
             if not rl.JURY_AS_OBJECT.search(text[max(0, m.start() - 16) : m.start()])
+            and not rl.JURY_NOT_YET.match(text[m.end() : m.end() + 16])
         ]
         found += [(m.start(), m.end(), "appeal") for m in rl.APPEAL_RE.finditer(text)]
         found += [(m.start(), m.end(), "court") for m in rl.COURT_RE.finditer(text)]
@@ -170,6 +171,9 @@ class RulingMatcher:
         gap = text[actor[1] : v.start()] if actor else ""
         if actor and _tokens(gap) > MAX_GAP_TOKENS:
             actor, gap = None, ""
+        if actor is not None and actor[2] != "appeal" and rl.APPEAL_ONLY_VERBS.fullmatch(verb):
+            reasons.add(segment, f"{verb!r} decides only from an appeals court")
+            return None
         if actor is None:
             if not rl.PASSIVE_RE.fullmatch(verb):
                 reasons.add(segment, f"{verb!r}: no court, judge or jury before it")
@@ -206,6 +210,8 @@ class RulingMatcher:
             return "appeal"
         if rl.SCHEDULE_RE.fullmatch(verb):
             return "trial_schedule"
+        # "set a jury trial for March" is about the date: its words cue no other kind.
+        text = rl.SCHEDULE_RE.sub(" ", text)
         for kind in rl.KIND_PRIORITY:
             if kind in rl.KIND_RES and rl.KIND_RES[kind].search(text):
                 if kind == "dismissal" and any(p.search(text) for p in self.topic.plaintiff_motion):
@@ -216,7 +222,10 @@ class RulingMatcher:
     def _item_kind(self, doc: Document) -> str | None:
         """For a decision whose sentence names no kind: the kind the rest of the item names."""
         for kind in ("other", "injunction", "dismissal", "summary_judgment", "discovery"):
-            if any(rl.KIND_RES[kind].search(s.folded.text) for s in doc.segments):
+            if any(
+                rl.KIND_RES[kind].search(rl.SCHEDULE_RE.sub(" ", s.folded.text))
+                for s in doc.segments
+            ):
                 return kind
         return None
 

@@ -107,6 +107,12 @@ FLOORS = [
     ("third", "kind_accuracy", 0.88, "min"),
     ("third", "false_claim_rate", 0.035, "max"),
     ("third", "false_ruling_rate", 0.03, "max"),
+    ("fourth", "relevance_f1", 0.96, "min"),
+    ("fourth", "claim_f1", 0.95, "min"),
+    ("fourth", "ruling_f1", 0.96, "min"),
+    ("fourth", "kind_accuracy", 0.95, "min"),
+    ("fourth", "false_claim_rate", 0.03, "max"),
+    ("fourth", "false_ruling_rate", 0.03, "max"),
 ]
 
 
