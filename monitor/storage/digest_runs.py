@@ -10,6 +10,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
+from monitor.storage.leases import fenced_update
 from monitor.storage.notifications import insert_for
 
 DIGEST_RUN = SQLModel.metadata.tables["digest_run"]
@@ -78,17 +79,9 @@ def reopen_failed_digest(engine: Engine, day: date, recipient: str, *, now: date
 
 
 def finish_digest_run(engine: Engine, run_id: int, owner: str, **values: Any) -> bool:
-    with engine.begin() as conn:
-        res = conn.execute(
-            update(DIGEST_RUN)
-            .where(
-                DIGEST_RUN.c.id == run_id,
-                DIGEST_RUN.c.lease_owner == owner,
-                DIGEST_RUN.c.status == "sending",
-            )
-            .values(lease_owner=None, lease_until=None, **values)
-        )
-        return res.rowcount == 1
+    return fenced_update(
+        engine, DIGEST_RUN, run_id, owner, lease_owner=None, lease_until=None, **values
+    )
 
 
 def digest_runs(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
+from monitor.storage.leases import fenced_update
 from monitor.storage.models import Source
 
 ALERT = SQLModel.metadata.tables["alert"]
@@ -215,17 +216,7 @@ def claim_channel(
 
 def _fenced(engine: Engine, delivery_id: int, owner: str, **values: Any) -> bool:
     """Update a row only while this owner still holds its lease (owner fencing)."""
-    with engine.begin() as conn:
-        res = conn.execute(
-            update(DELIVERY)
-            .where(
-                DELIVERY.c.id == delivery_id,
-                DELIVERY.c.lease_owner == owner,
-                DELIVERY.c.status == "sending",
-            )
-            .values(**values)
-        )
-        return res.rowcount == 1
+    return fenced_update(engine, DELIVERY, delivery_id, owner, **values)
 
 
 def start_attempt(engine: Engine, delivery_id: int, owner: str, lease_until: datetime) -> bool:
