@@ -33,10 +33,13 @@ class Item:
     language: str | None = None
     author: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Derived once (parse, store and match all compare it): not an argument.
+    content_hash: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.title, self.text, self.url, self.extra)
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "content_hash", content_hash(self.title, self.text, self.url, self.extra)
+        )
 
 
 def content_hash(title: str, text: str, url: str | None, extra: Mapping[str, Any]) -> str:

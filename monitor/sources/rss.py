@@ -4,6 +4,7 @@ searches. Response bytes → normalised Items."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -122,12 +123,7 @@ def _stable_key(entry: Any, link: str | None, title: str, published: datetime | 
 
 
 def _rekey(item: Item) -> Item:
-    suffix = item.content_hash[:12]
-    return Item(**{**_fields(item), "key": f"{item.key}#{suffix}"})
-
-
-def _fields(item: Item) -> dict[str, Any]:
-    return {name: getattr(item, name) for name in item.__slots__}
+    return replace(item, key=f"{item.key}#{item.content_hash[:12]}")
 
 
 def _lang_code(value: Any) -> str | None:
