@@ -64,7 +64,6 @@ def process(
     ruleset: RuleSet,
     route: Route,
     now: datetime,
-    force: bool = False,
 ) -> Result:
     """Run the rules over the given stored items and raise what they find."""
     result = Result()
@@ -73,7 +72,7 @@ def process(
     quiet: list[tuple[int, str]] = []
     for item_id, item, matched_hash in loaded:
         content_hash = item.content_hash
-        if matched_hash == content_hash and not force:
+        if matched_hash == content_hash:  # read already in this version (another worker)
             continue
         evaluation = ruleset.evaluate(item)
         result.matched_items += 1
