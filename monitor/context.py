@@ -4,6 +4,7 @@ files change). Opened once per command or per `monitor run`."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -13,13 +14,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from monitor.config import load_sources
 from monitor.fetch import Limits
 from monitor.settings import Paths, database_url
 from monitor.storage.engine import make_engine, upgrade
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from monitor.notify import Channels
     from monitor.rules import RuleSet
+    from monitor.sources import SourceBase
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -37,6 +42,7 @@ class Context:
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     )
+    _sources: tuple[tuple[float, int], list[SourceBase]] | None = None
     _ruleset: tuple[tuple[tuple[str, float], ...], RuleSet] | None = None
     _channels: tuple[tuple[tuple[str, float], ...], Channels] | None = None
 
@@ -46,6 +52,20 @@ class Context:
         if migrate:
             upgrade(engine)
         return cls(paths=paths, engine=engine, limits=limits or Limits.from_env())
+
+    def sources(self) -> list[SourceBase]:
+        """sources.yaml, read again only when the file changed (each tick of `monitor run`)."""
+        path = self.paths.sources_file
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime, st.st_size)
+        except OSError:
+            stamp = (0.0, -1)  # missing: load_sources says so
+        if self._sources is None or self._sources[0] != stamp:
+            if self._sources is not None:
+                log.info("sources.yaml changed, reloaded path=%s", path)
+            self._sources = (stamp, load_sources(path))
+        return self._sources[1]
 
     def ruleset(self) -> RuleSet:
         """The rules of rules/*.yaml, compiled once and again when a file changes."""

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
-from monitor import config, notify, signals
+from monitor import notify, signals
 from monitor.backoff import next_check
 from monitor.context import Context
 from monitor.errors import ConfigError, FetchError
@@ -82,7 +82,7 @@ async def run_cycle(
     """Check the chosen sources once; store what is new; raise and deliver alerts."""
     now = now or datetime.now(UTC)
     report = CycleReport(started_at=now)
-    configured = config.load_sources(ctx.paths.sources_file)
+    configured = ctx.sources()
     sources = select_sources(configured, names)
     ctx.channels()
     with ctx.engine.begin() as conn:

@@ -34,21 +34,9 @@ class Service:
     def __init__(self, ctx: Context, pool: Executor | None) -> None:
         self.ctx = ctx
         self.pool = pool
-        self._sources_mtime: float | None = None
-
-    def _config_changed(self) -> bool:
-        try:
-            mtime = self.ctx.paths.sources_file.stat().st_mtime
-        except OSError:
-            return False
-        changed = self._sources_mtime is not None and mtime != self._sources_mtime
-        self._sources_mtime = mtime
-        return changed
 
     async def tick(self) -> None:
-        """Check the due sources (sources.yaml is read anew each tick: edits apply at once)."""
-        if self._config_changed():
-            log.info("sources.yaml changed, reloaded path=%s", self.ctx.paths.sources_file)
+        """Check the due sources (an edited sources.yaml applies at the next tick)."""
         try:
             report = await run_cycle(self.ctx, due_only=True, pool=self.pool)
         except MonitorError as exc:
