@@ -189,12 +189,19 @@ def match_backlog(ctx: Context, *, route: signals.Route, now: datetime) -> int:
     items, and any left by a run that stopped between storing and matching. The rule set is
     only compiled when there is something to read (a cycle of 304s never pays for it)."""
     alerts = 0
+    ruleset = ctx.ruleset()
+    if not ruleset.files:
+        # No rules (a plain archive): nothing can be found, and building the rules' view of
+        # 50,000 items of a first poll only to find nothing cost ~8 s. Read them all at once.
+        with ctx.engine.begin() as conn:
+            item_store.mark_all_matched(conn)
+        return 0
     while True:
         with ctx.engine.connect() as conn:
             ids = item_store.unmatched_ids(conn, BACKLOG_BATCH)
         if not ids:
             return alerts
-        found = signals.process(ctx.engine, ids, ruleset=ctx.ruleset(), route=route, now=now)
+        found = signals.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
         alerts += len(found.alerts)
         if len(ids) < BACKLOG_BATCH:
             return alerts

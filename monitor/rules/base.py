@@ -82,9 +82,9 @@ class Document:
             if title and piece.strip() == title:
                 continue
             self.segments.append(Segment("text", piece, fold(piece), start))
-        self.url_words = _url_words(item.url)
         self._hits: list[frozenset[int] | None] = [None] * len(self.segments)
         self._money: list[list[MoneyMention] | None] = [None] * len(self.segments)
+        self._url_words: str | None = None
         self._url_hits: frozenset[int] | None = None
         self._foreign: bool | None = None
 
@@ -100,6 +100,13 @@ class Document:
         for i in range(len(self.segments)):
             out |= self.hits(i)
         return frozenset(out)
+
+    @property
+    def url_words(self) -> str:
+        """The words of the link (computed on first use: only topics that read the URL need it)."""
+        if self._url_words is None:
+            self._url_words = _url_words(self.item.url)
+        return self._url_words
 
     @property
     def url_hits(self) -> frozenset[int]:

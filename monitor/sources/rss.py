@@ -29,6 +29,10 @@ class RssSource(SourceBase):
         result = parse_feed(
             response.body, url=response.final_url, headers=response.headers, keep_html=False
         )
+        return self.read_result(result, now=now)
+
+    def read_result(self, result: Any, *, now: datetime) -> Parsed:
+        """Items from a parsed feed (feedparser's result, or plainfeed's in its shape)."""
         warnings = [w for w in [bozo_warning(result)] if w]
         feed_lang = _lang_code(result.get("feed", {}).get("language"))
         items: list[Item] = []

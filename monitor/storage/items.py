@@ -174,6 +174,13 @@ def forget_signals(conn: Connection) -> None:
     conn.execute(update(ITEM).values(matched_hash=None))
 
 
+def mark_all_matched(conn: Connection) -> None:
+    """Record every unread item as read in its current version (an empty rule set's answer)."""
+    conn.execute(
+        update(ITEM).where(ITEM.c.matched_hash.is_(None)).values(matched_hash=ITEM.c.content_hash)
+    )
+
+
 def unmatched_ids(conn: Connection, limit: int) -> list[int]:
     """Items the rules have not read in their current version (new, edited, or left over by a
     run that stopped before matching), oldest first."""

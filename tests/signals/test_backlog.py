@@ -42,3 +42,18 @@ def test_items_stored_while_the_rules_were_broken_are_matched_once_they_are_fixe
     assert "0 new items" in out
     assert count(db_url, "select count(*) from item where matched_hash is null") == 0
     assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
+
+
+def test_without_rules_items_are_stored_and_read_at_once_as_matching_nothing(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    url = feed_server.add("/wire.xml", Route(body=feed("wire.example", "en", [CLAIM])))
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: wire\n    url: {url}\n")
+    assert not (config_dir / "rules").exists()
+
+    code, out, err = cli("poll")
+    assert code == 0, err
+    assert "1 new items" in out or "1 new item" in out
+    assert count(db_url, "select count(*) from item where matched_hash is null") == 0
+    assert count(db_url, "select count(*) from item where matched_hash = content_hash") == 1
+    assert count(db_url, "select count(*) from alert") == 0
