@@ -1,4 +1,13 @@
-"""Text as people read it: HTML removed, entities decoded, whitespace folded."""
+"""Text as people read it: HTML removed, entities decoded, whitespace folded.
+
+`html_to_text` runs for every title, summary and author of every feed item, so the common case
+is kept cheap: markup made only of plain start/end tags (``<p>``, ``<a href="…">``, ``</b>``,
+``<br/>``) is converted by one linear regex split (`_simple_markup_text`) that emits exactly what
+the `html.parser.HTMLParser` path (`_parser_text`) would; anything else (comments, ``<!``/``<?``,
+script/style and other elements the parser treats specially, odd attribute syntax) goes through
+HTMLParser as before. `_html_to_text_parser` keeps the previous implementation as the reference
+that tests/ingest/test_htmltext_fast.py compares against.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +44,72 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _NL = re.compile(r"\s*\n\s*")
 _TAG_HINT = re.compile(r"<[a-zA-Z/!]")
 
+# ----------------------------------------------------------------------------- the fast path
+
+# Tag names the fast path leaves to HTMLParser: the skipped elements, and every element some
+# Python version's HTMLParser parses specially (CDATA/RCDATA content, plaintext).
+_SPECIAL_TAGS = (
+    _SKIP_TAGS
+    | frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS)
+    | frozenset(getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
+    | frozenset({"xmp", "iframe", "noembed", "noframes", "plaintext", "textarea", "title"})
+)
+# A plain tag: `<name attr attr=v attr="v" attr='v'>`, `<name/>`, `<name />` or `</name>`, with
+# ASCII names and ASCII whitespace only. Groups: "/" for an end tag (else None); the name; for a
+# start tag "/" when self-closing, else "" (None for an end tag). Every quantifier is possessive
+# and every alternative is chosen by its next character, so nothing backtracks: an attempt is
+# linear in what it reads, and it reads past another "<" only inside a quoted value.
+# An unquoted value takes "/" as HTMLParser does (`<br class=x/>` is a start tag only).
+_SIMPLE_TAG = re.compile(
+    r"<(/)?([a-zA-Z][-.a-zA-Z0-9:_]*+)"
+    r"(?(1)[ \t\n\r\f]*+"  # end tag: nothing but space after the name
+    r"|(?:[ \t\n\r\f]++[a-zA-Z_:][-.a-zA-Z0-9:_]*+"
+    r"(?:[ \t\n\r\f]*+=[ \t\n\r\f]*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+)*+"
+    r"[ \t\n\r\f]*+(/?))>"
+)
+# Between plain tags, a "<" is text only when HTMLParser takes it as text: not followed by a
+# letter (start tag), "/" (end tag), "!" (comment, declaration, CDATA) or "?" (processing
+# instruction). At the very end of the input it is text too.
+_NOT_TEXT = re.compile(r"<[a-zA-Z/!?]")
+
+
+def _simple_markup_text(value: str) -> str | None:
+    """The text `_parser_text` gives for `value`, or None when `value` is not simple markup.
+
+    Simple markup is text plus plain tags (`_SIMPLE_TAG`) none of which is in `_SPECIAL_TAGS`.
+    HTMLParser (convert_charrefs=True) then calls, in order: handle_data(unescape(run)) for each
+    run of text between tags, and handle_starttag or handle_endtag for each tag (for `<x/>`,
+    handle_startendtag, which calls both). `_TextExtractor` turns each of those calls for a
+    block tag into "\\n" and keeps the data.
+    """
+    pieces = _SIMPLE_TAG.split(value)  # text, end "/", name, self-closing "/", text, ...
+    parts: list[str] = []
+    append = parts.append
+    entities = "&" in value
+    last = len(pieces) - 1
+    i = 0
+    while True:
+        text = pieces[i]
+        if text:
+            if "<" in text and _NOT_TEXT.search(text):
+                return None  # a tag that is not plain, a comment, a declaration, ...
+            append(html.unescape(text) if entities else text)  # each run on its own
+        if i == last:
+            return "".join(parts)
+        name = pieces[i + 2]
+        if name not in _BLOCK_TAGS:  # block tag names are lower case: the common case
+            name = name.lower()
+            if name in _SPECIAL_TAGS:
+                return None
+        if name in _BLOCK_TAGS:
+            append("\n")
+            if pieces[i + 3]:  # <br/>: a start tag and an end tag
+                append("\n")
+        i += 4
+
+
+# ----------------------------------------------------------------------------- HTMLParser path
+
 
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
@@ -59,25 +134,73 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def _parser_text(value: str) -> str:
+    """Text of an HTML fragment by HTMLParser, before whitespace folding."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(value)
+        parser.close()
+        return "".join(parser.parts)
+    except (AssertionError, ValueError):  # malformed markup: fall back to unescaping only
+        text = re.sub(r"<[^>]*>", " ", value)
+        return html.unescape(text)
+
+
 def html_to_text(value: str | None) -> str:
     """Plain text from an HTML (or plain) fragment, entities decoded, whitespace folded."""
     if not value:
         return ""
     if _TAG_HINT.search(value):
-        parser = _TextExtractor()
-        try:
-            parser.feed(value)
-            parser.close()
-            text = "".join(parser.parts)
-        except (AssertionError, ValueError):  # malformed markup: fall back to unescaping only
-            text = re.sub(r"<[^>]*>", " ", value)
-            text = html.unescape(text)
+        text = _simple_markup_text(value)
+        if text is None:
+            text = _parser_text(value)
     else:
         text = html.unescape(value)
     return fold_whitespace(text)
 
 
+def _html_to_text_parser(value: str | None) -> str:
+    """`html_to_text` as it was before the fast path: the reference the tests compare with."""
+    if not value:
+        return ""
+    text = _parser_text(value) if _TAG_HINT.search(value) else html.unescape(value)
+    return _fold_whitespace_regex(text)
+
+
+# ----------------------------------------------------------------------------- whitespace
+
+# Whitespace that `_WS` folds, except the plain space: when none of these and no double space
+# occurs, every `_WS` run is a single " " and the substitution would change nothing.
+_WS_OTHER = re.compile(r"[\t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+
+
+def _needs_ws_fold(text: str) -> bool:
+    if "  " in text:
+        return True
+    if text.isascii():  # O(1); then only the four ASCII ones can occur
+        return "\t" in text or "\r" in text or "\f" in text or "\v" in text
+    return _WS_OTHER.search(text) is not None
+
+
 def fold_whitespace(text: str) -> str:
+    """Soft hyphens dropped, each run of horizontal space made one " ", each run of whitespace
+    that holds a newline made one "\\n", ends stripped: `_fold_whitespace_regex`, faster."""
+    if "\u00ad" in text:
+        text = text.replace("\u00ad", "")
+    if _needs_ws_fold(text):
+        text = _WS.sub(" ", text)
+    if "\n" in text:
+        # `_NL` turns each maximal run of whitespace that holds a "\n" into one "\n". Split on
+        # "\n": the whitespace at the inner ends of the lines belongs to those runs, and a line
+        # of whitespace only merges the runs on either side of it into one.
+        lines = text.split("\n")
+        inner = [line.strip() for line in lines[1:-1]]
+        text = "\n".join([lines[0].rstrip(), *[line for line in inner if line], lines[-1].lstrip()])
+    return text.strip()
+
+
+def _fold_whitespace_regex(text: str) -> str:
+    """`fold_whitespace` as it was: the reference for the tests."""
     text = _WS.sub(" ", text.replace("\u00ad", ""))
     text = _NL.sub("\n", text)
     return text.strip()

@@ -112,6 +112,17 @@ async def run_cycle(
     stored: dict[str, SourceReport] = {}
     quiet: list[tuple[int, dict[str, object]]] = []
 
+    def on_outcome(outcome: Outcome) -> None:
+        if outcome.parsed is not None:
+            arrived.put_nowait(outcome)
+            return
+        # No items: the state is noted now and written with the others at the end (waking
+        # the storer for each of 1,000 304s cost ~15 ms).
+        row = rows[outcome.source.name]
+        sr, state = _store_outcome(None, outcome, row, now)
+        quiet.append((row.id, state))
+        stored[outcome.source.name] = sr
+
     async def store_as_they_come() -> None:
         finished = False
         while not finished:
@@ -119,17 +130,7 @@ async def run_cycle(
             while not arrived.empty() and len(batch) < STORE_BATCH:
                 batch.append(arrived.get_nowait())
             finished = batch[-1] is None
-            with_items: list[Outcome] = []
-            for outcome in batch:
-                if outcome is None:
-                    continue
-                if outcome.parsed is not None:
-                    with_items.append(outcome)
-                    continue
-                row = rows[outcome.source.name]
-                sr, state = _store_outcome(None, outcome, row, now)
-                quiet.append((row.id, state))
-                stored[outcome.source.name] = sr
+            with_items = [outcome for outcome in batch if outcome is not None]
             if not with_items:
                 continue
             with ctx.engine.begin() as conn:
@@ -155,7 +156,7 @@ async def run_cycle(
             now=now,
             limits=ctx.limits,
             pool=pool,
-            on_outcome=arrived.put_nowait,
+            on_outcome=on_outcome,
         )
     finally:
         arrived.put_nowait(None)
@@ -189,17 +190,18 @@ def match_backlog(ctx: Context, *, route: signals.Route, now: datetime) -> int:
     items, and any left by a run that stopped between storing and matching. The rule set is
     only compiled when there is something to read (a cycle of 304s never pays for it)."""
     alerts = 0
-    ruleset = ctx.ruleset()
-    if not ruleset.files:
-        # No rules (a plain archive): nothing can be found, and building the rules' view of
-        # 50,000 items of a first poll only to find nothing cost ~8 s. Read them all at once.
-        with ctx.engine.begin() as conn:
-            item_store.mark_all_matched(conn)
-        return 0
+    ruleset = None
     while True:
         with ctx.engine.connect() as conn:
             ids = item_store.unmatched_ids(conn, BACKLOG_BATCH)
         if not ids:
+            return alerts
+        ruleset = ruleset or ctx.ruleset()
+        if not ruleset.files:
+            # No rules (a plain archive): nothing can be found, and building the rules' view
+            # of the 50,000 items of a first poll only to find nothing cost ~8 s.
+            with ctx.engine.begin() as conn:
+                item_store.mark_all_matched(conn)
             return alerts
         found = signals.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
         alerts += len(found.alerts)
