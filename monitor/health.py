@@ -25,7 +25,7 @@ DEFAULT_FAILURE_THRESHOLD = 3
 
 
 def desired_state(
-    src: Source, *, now: datetime, failure_threshold: int, silence: timedelta | None
+    src: Source | q.HealthFacts, *, now: datetime, failure_threshold: int, silence: timedelta | None
 ) -> str:
     if src.consecutive_failures >= failure_threshold:
         return "down"
@@ -51,16 +51,18 @@ def check_sources(
     never "silent"; a source absent from `silence` (not polled this cycle) keeps its silent state
     rather than "recovering" for want of information. Returns the alerts raised."""
     raised: list[Alert] = []
-    for src in q.sources(session):
-        assert src.id is not None
-        current = src.health or "ok"
-        expected = (silence or {}).get(src.name)
-        wanted = desired_state(src, now=now, failure_threshold=failure_threshold, silence=expected)
-        unknown = silence is None or src.name not in silence
+    for facts in q.health_facts(session):
+        current = facts.health or "ok"
+        expected = (silence or {}).get(facts.name)
+        wanted = desired_state(
+            facts, now=now, failure_threshold=failure_threshold, silence=expected
+        )
+        unknown = silence is None or facts.name not in silence
         if wanted == current or (unknown and current == "silent" and wanted == "ok"):
             continue
-        if not q.set_health(session, src.id, old=current, new=wanted):
-            continue  # another worker made this transition (and raised its alert)
+        src = q.source(session, facts.id)
+        if src is None or not q.set_health(session, facts.id, old=current, new=wanted):
+            continue  # removed, or another worker made this transition (and raised its alert)
         draft, key = _draft(src, old=current, new=wanted, now=now, silence=expected)
         names = channels(draft) if callable(channels) else channels
         alert = outbox.raise_alert(

@@ -249,20 +249,22 @@ def _store_outcome(
         "next_check_at": next_check(now, source.interval),
     }
     if resp is not None:
-        state |= {
-            "etag": resp.etag or row.etag,
-            "last_modified": resp.last_modified or row.last_modified,
-        }
+        # Written only when they change (a 304 usually repeats them): the same values for
+        # every source are then written in one UPDATE.
+        if resp.etag and resp.etag != row.etag:
+            state["etag"] = resp.etag
+        if resp.last_modified and resp.last_modified != row.last_modified:
+            state["last_modified"] = resp.last_modified
     if outcome.parsed is not None and resp is not None:
+        assert conn is not None, "items are stored inside the caller's transaction"
         parsed = outcome.parsed
         # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
         keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
         overlap = getattr(source, "overlap_warning", None)
         if callable(overlap):
-            warning = overlap(row.last_keys, parsed)
+            warning = overlap(source_store.last_keys(conn, row.id), parsed)
             if warning:
                 sr.warnings.append(warning)
-        assert conn is not None, "items are stored inside the caller's transaction"
         stored = item_store.store(conn, row.id, parsed.items, now=now)
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
         state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}

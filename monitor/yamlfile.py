@@ -3,9 +3,12 @@ that name file, line and key, and edit in place keeping comments (atomic write).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,14 +46,62 @@ def load_plain(path: Path) -> Any:
     """Parse `path` into plain dicts and lists, without comments or line numbers.
 
     With ruamel.yaml.clib (libyaml) this is ~6x faster than the round-trip loader on a sources.yaml
-    of 1,000 entries (50 ms instead of 300 ms, at every `monitor poll`). Any problem raises
-    ConfigError without a line: callers then read the file again with `load`, whose error names
-    the line.
+    of 1,000 entries (50 ms instead of 300 ms, at every `monitor poll`), and a file read before is
+    read from a JSON copy in the user's cache (1 ms). Any problem raises ConfigError without a
+    line: callers then read the file again with `load`, whose error names the line.
     """
     try:
-        return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    cached = _cache_file(raw)
+    if cached is not None:
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    try:
+        data = YAML(typ="safe").load(text)
     except Exception as exc:  # anything at all: `load` gives the real, located error
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    if cached is not None:
+        _write_cache(cached, data)
+    return data
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    """Where the parse of a file with these bytes is kept (named by their hash), if anywhere."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
+    return Path(base) / "dispute-monitor" / "yaml" / f"{digest}.json"
+
+
+def _write_cache(target: Path, data: Any) -> None:
+    """Keep `data` as JSON when JSON gives it back exactly (no dates, no non-text keys)."""
+    try:
+        dumped = json.dumps(data, ensure_ascii=False)
+        if json.loads(dumped) != data:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = time.time() - _CACHE_DAYS * 86400
+        for other in target.parent.glob("*.json"):
+            if other.stat().st_mtime < old:
+                other.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(dumped)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        return  # a cache: never a reason to fail
+
+
+_CACHE_DAYS = 14
 
 
 def loads(text: str, name: str) -> Any:

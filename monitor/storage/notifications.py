@@ -353,8 +353,30 @@ def delivery_status(engine: Engine, delivery_id: int) -> str | None:
 # --- source health ----------------------------------------------------------------------------
 
 
-def sources(session: Session) -> list[Source]:
-    return list(session.execute(select(Source).order_by(Source.id)).scalars())  # type: ignore[arg-type]
+@dataclass(frozen=True, slots=True)
+class HealthFacts:
+    """What a source's health is decided on (the whole row is only read on a transition)."""
+
+    id: int
+    name: str
+    health: str | None
+    consecutive_failures: int
+    last_new_item_at: datetime | None
+    created_at: datetime | None
+
+
+def health_facts(session: Session) -> list[HealthFacts]:
+    """Every source's health facts: a few columns (the rows hold up to 500 keys of JSON each,
+    which cost ~30 ms to read for 1,000 sources at every cycle)."""
+    c = SOURCE.c
+    query = select(
+        c.id, c.name, c.health, c.consecutive_failures, c.last_new_item_at, c.created_at
+    ).order_by(c.id)
+    return [HealthFacts(*row) for row in session.execute(query)]
+
+
+def source(session: Session, source_id: int) -> Source | None:
+    return session.get(Source, source_id)
 
 
 def set_health(session: Session, source_id: int, *, old: str, new: str) -> bool:
