@@ -74,8 +74,11 @@ def process(
         content_hash = item.content_hash
         if matched_hash == content_hash:  # read already in this version (another worker)
             continue
-        evaluation = ruleset.evaluate(item)
         result.matched_items += 1
+        if not ruleset.could_match(item):
+            quiet.append((item_id, content_hash))
+            continue
+        evaluation = ruleset.evaluate(item)
         if not evaluation.observations and not evaluation.relevant_topics:
             quiet.append((item_id, content_hash))
             continue

@@ -105,7 +105,7 @@ class Document:
     def url_words(self) -> str:
         """The words of the link (computed on first use: only topics that read the URL need it)."""
         if self._url_words is None:
-            self._url_words = _url_words(self.item.url)
+            self._url_words = url_words(self.item.url)
         return self._url_words
 
     @property
@@ -136,7 +136,7 @@ class Document:
         return self.item.title or ""
 
 
-def _url_words(url: str | None) -> str:
+def url_words(url: str | None) -> str:
     """The words of a link's path ("/musk-sues-openai-for-134bn" → "musk sues openai for 134bn")."""
     if not url:
         return ""

@@ -157,6 +157,17 @@ class CompiledQuery:
         parts = [repr(_label(n)) for n in self.all] + [repr(f) for f in found]
         return True, "found " + ", ".join(parts)
 
+    def could_match(self, hits: frozenset[int]) -> bool:
+        """False when the query is false for any item with these term hits, whatever its
+        language and its excluded terms (`why` can still say False when this says True)."""
+
+        def one(node: TermRef | CompiledQuery) -> bool:
+            if isinstance(node, TermRef):
+                return node.matched(hits, None)  # None: the synonyms of every language
+            return node.could_match(hits)
+
+        return all(one(n) for n in self.all) and (not self.any or any(one(n) for n in self.any))
+
     def term_ids(self) -> frozenset[int]:
         """Ids of the positive terms (for highlighting)."""
         out: set[int] = set()

@@ -10,9 +10,19 @@ from pathlib import Path
 
 from monitor.domain import Item, Observation
 from monitor.errors import ConfigError
-from monitor.rules.base import CompiledRule, Document, RuleOptions
+from monitor.rules.base import CompiledRule, Document, RuleOptions, url_words
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic, Topic, compile_topic
+from monitor.textnorm import fold_str
+
+# Kinds that read only items about their topic whatever their options (the others say so with
+# `scope: relevant`, their default).
+_RELEVANT_ONLY_KINDS = frozenset({"claim-amount", "ruling"})
+
+
+def _reads_only_relevant(rule: RuleOptions) -> bool:
+    kind = getattr(rule, "kind", None)
+    return kind in _RELEVANT_ONLY_KINDS or getattr(rule, "scope", None) == "relevant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,14 @@ class RuleSet:
         self.files = tuple(files)
         self._topics = tuple(compiled)
         self._index = index
+        # Whether an item that names no term of any topic can be skipped: true when every rule
+        # reads only items about its topic and no topic is about an item without its terms.
+        self._prefilter = bool(compiled) and all(
+            not entry.topic.relevance.why(frozenset(), frozenset(), None)[0]
+            and all(_reads_only_relevant(r) for r in entry.file.rules)
+            for entry in compiled
+        )
+        self._read_url = any(entry.topic.read_url for entry in compiled)
 
     @classmethod
     def build(cls, files: Sequence[RuleFile]) -> RuleSet:
@@ -117,6 +135,26 @@ class RuleSet:
     @property
     def term_count(self) -> int:
         return len(self._index.labels)
+
+    def could_match(self, item: Item) -> bool:
+        """False when no rule can find anything in `item`: every rule reads only items about
+        its topic, and the item names no term that can make it about a topic (nor a docket case).
+        The full reading (sentences, folding, money) costs ~0.2 ms an item, this check ~20 µs,
+        and most items of an outlet's general feed are about something else."""
+        if not self._prefilter:
+            return True
+        docket = item.extra.get("docket") if item.extra else None
+        if isinstance(docket, dict) and docket.get("case_number"):
+            return True
+        parts = [item.title or "", item.text or ""]
+        if self._read_url:
+            parts.append(url_words(item.url))
+        # Every sentence's terms are terms of the whole text: sentences split at spaces.
+        hits = self._index.hits(fold_str("\n".join(parts)))
+        return any(
+            not hits.isdisjoint(entry.topic.strong_ids) or entry.topic.relevance.could_match(hits)
+            for entry in self._topics
+        )
 
     def evaluate(self, item: Item) -> Evaluation:
         doc = Document(item, self._index)
