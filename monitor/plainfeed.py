@@ -17,6 +17,7 @@ feedparser on every fixture feed and on generated variants of the awkward cases.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
@@ -30,6 +31,7 @@ from feedparser.mixin import _cp1252, _FeedParserMixin
 from feedparser.sanitizer import _sanitize_html
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
+log = logging.getLogger(__name__)
 _MIXIN = _FeedParserMixin
 _KNOWN_NS = {uri.lower(): prefix for uri, prefix in _MIXIN.namespaces.items()}
 _CANONICAL = frozenset(p for p in _KNOWN_NS.values() if p)
@@ -82,11 +84,14 @@ def read(body: bytes, *, headers: Mapping[str, str]) -> dict[str, Any] | None:
     """feedparser's result (the fields the `rss` source reads) for a plain RSS 2.0 feed, else
     None. `headers` are the response headers as given to feedparser (lower-case names, with
     content-location)."""
-    if _DOCTYPE.search(body, 0, 4096) or _BASE_OR_LANG.search(body):
+    if _DOCTYPE.search(body) or _BASE_OR_LANG.search(body):
         return None
     try:
         return _read(body, headers)
     except (NotPlain, ET.ParseError, ValueError, LookupError):
+        return None
+    except Exception:  # a bug here must cost speed, not the feed: feedparser reads it
+        log.warning("plain reader failed, feedparser reads the feed", exc_info=True)
         return None
 
 
