@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from monitor.sources import SourceBase
 
 
-def folder_stamp(folder: Path) -> tuple[tuple[str, float], ...]:
+def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
     """Names and mtimes of a config folder's files: changes when a file is edited or added."""
     if not folder.is_dir():
         return ()
@@ -71,7 +71,7 @@ class Context:
         """The rules of rules/*.yaml, compiled once and again when a file changes."""
         from monitor.rules import RuleSet, load_ruleset
 
-        stamp = folder_stamp(self.paths.rules_dir)
+        stamp = _stamp(self.paths.rules_dir)
         if self._ruleset is None or self._ruleset[0] != stamp:
             # No rules/ folder: items are stored and nothing is matched (a plain archive).
             rules = (
@@ -86,7 +86,7 @@ class Context:
         """Notification channels from notifiers/*.yaml, else the environment (console always)."""
         from monitor.notify import load_channels
 
-        stamp = folder_stamp(self.paths.notifiers_dir)
+        stamp = _stamp(self.paths.notifiers_dir)
         if self._channels is None or self._channels[0] != stamp:
             self._channels = (stamp, load_channels(self.paths))
         return self._channels[1]

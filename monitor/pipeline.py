@@ -157,7 +157,6 @@ async def run_cycle(
             limits=ctx.limits,
             pool=pool,
             on_outcome=on_outcome,
-            rules_dir=ctx.paths.rules_dir,
         )
     finally:
         arrived.put_nowait(None)
@@ -266,7 +265,7 @@ def _store_outcome(
             warning = overlap(source_store.last_keys(conn, row.id), parsed)
             if warning:
                 sr.warnings.append(warning)
-        stored = item_store.store(conn, row.id, parsed.items, now=now, read=parsed.no_rules)
+        stored = item_store.store(conn, row.id, parsed.items, now=now)
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
         state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}
         if stored.new:

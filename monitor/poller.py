@@ -14,17 +14,13 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from monitor.errors import FetchError, MonitorError, ParseError
 from monitor.fetch import Fetcher, Limits, Response
 from monitor.sources import Parsed, SourceBase, Validators
-
-if TYPE_CHECKING:
-    from monitor.rules import RuleSet
 
 log = logging.getLogger(__name__)
 
@@ -85,40 +81,8 @@ def start_workers(pool: Executor, workers: int | None = None) -> None:
         pool.submit(_warm, i)
 
 
-def _parse(
-    source: SourceBase, response: Response, now: datetime, rules_dir: Path | None = None
-) -> Parsed:
-    """Parse one body; in a pool worker (`rules_dir` given), also say which items no rule can
-    find anything in, so that the main process need not read them back for the rules (50,000
-    items of a first poll of 1,000 feeds: ~5 s of the main process, now spread over the pool)."""
-    parsed = source.parse(response, now=now)
-    if rules_dir is None or not parsed.items:
-        return parsed
-    ruleset = _worker_ruleset(rules_dir)
-    if ruleset is None:
-        return parsed
-    skip = frozenset(item.key for item in parsed.items if not ruleset.could_match(item))
-    return replace(parsed, no_rules=skip) if skip else parsed
-
-
-_RULESETS: dict[Path, tuple[object, RuleSet | None]] = {}
-
-
-def _worker_ruleset(rules_dir: Path) -> RuleSet | None:
-    """The rule set of `rules_dir` in this worker, compiled again when a file changes. None
-    when it cannot be read: the main process reports that, and reads every item itself."""
-    from monitor.context import folder_stamp
-    from monitor.rules import load_ruleset
-
-    stamp = folder_stamp(rules_dir)
-    cached = _RULESETS.get(rules_dir)
-    if cached is None or cached[0] != stamp:
-        try:
-            ruleset: RuleSet | None = load_ruleset(rules_dir) if stamp else None
-        except MonitorError:
-            ruleset = None
-        cached = _RULESETS[rules_dir] = (stamp, ruleset)
-    return cached[1]
+def _parse(source: SourceBase, response: Response, now: datetime) -> Parsed:
+    return source.parse(response, now=now)
 
 
 async def collect(
@@ -129,7 +93,6 @@ async def collect(
     limits: Limits | None = None,
     pool: Executor | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
-    rules_dir: Path | None = None,
 ) -> list[Outcome]:
     """Fetch every source concurrently, parse what changed; one Outcome per source, in order.
 
@@ -169,7 +132,7 @@ async def collect(
                 # Submitted from a thread: the first submit to a cold pool waits for the
                 # forkserver's start-up, and the event loop must keep fetching meanwhile.
                 future = await loop.run_in_executor(
-                    None, pool.submit, _parse, source, response, now, rules_dir
+                    None, pool.submit, _parse, source, response, now
                 )
                 parsed = await asyncio.wrap_future(future)
             else:

@@ -60,9 +60,6 @@ class Parsed:
     items: list[Item]
     warnings: list[str] = field(default_factory=list)
     title: str | None = None
-    # Keys of the items no rule can find anything in (`RuleSet.could_match`), when the parse
-    # worker checked: they are stored as already read by the rules.
-    no_rules: frozenset[str] = frozenset()
 
 
 class SourceBase(BaseModel):

@@ -27,7 +27,7 @@ class Stored:
     edited: list[int] = field(default_factory=list)
 
 
-def _row(source_id: int, item: domain.Item, now: datetime, read: bool) -> dict[str, Any]:
+def _row(source_id: int, item: domain.Item, now: datetime) -> dict[str, Any]:
     return {
         "source_id": source_id,
         "key": item.key,
@@ -43,20 +43,13 @@ def _row(source_id: int, item: domain.Item, now: datetime, read: bool) -> dict[s
         "content_hash": item.content_hash,
         "edit_count": 0,
         "extra": dict(item.extra) or None,
-        "matched_hash": item.content_hash if read else None,
     }
 
 
 def store(
-    conn: Connection,
-    source_id: int,
-    items: Sequence[domain.Item],
-    *,
-    now: datetime,
-    read: frozenset[str] = frozenset(),
+    conn: Connection, source_id: int, items: Sequence[domain.Item], *, now: datetime
 ) -> Stored:
-    """Insert new items, update edited ones (same key, new content hash), skip the rest. Items
-    whose key is in `read` are stored as read by the rules (no rule can find anything in them)."""
+    """Insert new items, update edited ones (same key, new content hash), skip the rest."""
     out = Stored()
     for start in range(0, len(items), _CHUNK):
         chunk = items[start : start + _CHUNK]
@@ -68,7 +61,7 @@ def store(
                 )
             )
         }
-        fresh = [_row(source_id, i, now, i.key in read) for i in chunk if i.key not in known]
+        fresh = [_row(source_id, i, now) for i in chunk if i.key not in known]
         if fresh:
             result = conn.execute(insert_ignore(conn, ITEM).returning(ITEM.c.id), fresh)
             out.new.extend(r[0] for r in result)
@@ -88,8 +81,7 @@ def store(
                     extra=dict(item.extra) or None,
                     updated_at=now,
                     edit_count=ITEM.c.edit_count + 1,
-                    # the rules read it again, unless they can find nothing in it
-                    matched_hash=item.content_hash if item.key in read else None,
+                    matched_hash=None,  # the rules read it again
                 )
             )
             out.edited.append(found[0])

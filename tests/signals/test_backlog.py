@@ -65,11 +65,12 @@ OTHER = [
 ]
 
 
-def test_parse_workers_mark_items_no_rule_can_read_and_the_rest_still_alerts(
+def test_through_the_parse_pool_items_about_other_things_are_read_and_the_claim_alerts(
     feed_server: FeedServer, config_dir: Path, db_url: str
 ) -> None:
-    """Eight feeds: bodies go to the parse pool, whose workers flag the items about something
-    else as read by the rules; the claim reported by two outlets still makes one alert."""
+    """Eight feeds (their bodies go to the parse pool), each with items about other things: all
+    are read by the rules (most skipped by `could_match`), and the claim reported by two
+    outlets makes one alert."""
     shutil.copytree(REPO / "rules", config_dir / "rules")
     lines = ["sources:"]
     for n in range(8):
@@ -84,20 +85,3 @@ def test_parse_workers_mark_items_no_rule_can_read_and_the_rest_still_alerts(
     assert count(db_url, "select count(*) from item") == 18
     assert count(db_url, "select count(*) from item where matched_hash is null") == 0
     assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
-
-
-def test_a_parse_with_the_rules_folder_names_the_items_no_rule_can_read(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
-
-    from monitor.fetch import Response
-    from monitor.poller import _parse
-    from monitor.sources.rss import RssSource
-
-    body = feed("wire.example", "en", [*OTHER, CLAIM])
-    source = RssSource(name="wire", url="https://wire.example/feed.xml")
-    response = Response(url=source.url, final_url=source.url, status=200, headers={}, body=body)
-    now = datetime(2026, 5, 19, tzinfo=UTC)
-    parsed = _parse(source, response, now, REPO / "rules")
-    assert sorted(k.rsplit("-", 1)[-1] for k in parsed.no_rules) == ["court", "storm"]
-    assert _parse(source, response, now).no_rules == frozenset()  # without rules: no opinion
-    assert _parse(source, response, now, tmp_path / "no-rules").no_rules == frozenset()
