@@ -12,6 +12,9 @@ reads the feed: not RSS 2.0; a DOCTYPE; xml:base or xml:lang; an item child feed
 that is not one of ours (media:title, itunes:summary, atom:link...); a field given twice; a
 field with child elements, a `type` or a `mode`. `tests/ingest/test_plainfeed.py` holds it to
 feedparser on every fixture feed and on generated variants of the awkward cases.
+
+It calls feedparser's own helpers, some of them private (`_parse_date`, `_sanitize_html`, the
+cp1252 map): feedparser is pinned exactly, and the tests fail if an upgrade changes them.
 """
 
 from __future__ import annotations
