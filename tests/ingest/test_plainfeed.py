@@ -73,6 +73,7 @@ def test_every_fixture_feed_the_reader_accepts_reads_as_feedparser_does() -> Non
         "bbc_news_front_page_2026-04.xml",
         "golem_de_iso-8859-1.xml",
         "tagesschau_de_rss2.xml",
+        "heise_de_atom.xml",
     ):
         assert name in accepted
     assert len(accepted) >= 40
@@ -261,3 +262,129 @@ def test_what_feedparser_reads_its_own_way_is_left_to_it(case: str) -> None:
         _same(fast, slow, case)
         return
     assert fast is None, f"{case}: the fast reader should have declined"
+
+
+# ----------------------------------------------------------------------------- Atom 1.0
+
+
+def _atom(entries: list[str], *, feed_attrs: str = 'xml:lang="en-GB"') -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        f'xmlns:media="http://search.yahoo.com/mrss/" {feed_attrs}>\n'
+        '<title type="text">Wire &amp; Co</title><id>tag:news.example.org,2026:feed</id>\n'
+        "<updated>2026-11-25T10:00:00Z</updated>"
+        '<link rel="self" href="https://news.example.org/atom.xml"/>'
+        '<link rel="alternate" href="https://news.example.org/"/>'
+        "<author><name>Desk</name></author>\n"
+        + "".join(f"<entry>{e}</entry>\n" for e in entries)
+        + "</feed>\n"
+    ).encode()
+
+
+def _aentry(
+    title: str = "<title>Court hears the founders&apos; dispute</title>",
+    link: str = '<link rel="alternate" type="text/html" href="https://news.example.org/a?utm_source=x&amp;id=1"/>',
+    summary: str = '<summary type="html">&lt;p&gt;The judge heard both sides.&lt;/p&gt;</summary>',
+    extra: str = "",
+    uid: str = "1",
+) -> str:
+    return (
+        f"{title}{link}<id>tag:news.example.org,2026:{uid}</id>"
+        "<published>2026-11-25T09:00:00+01:00</published><updated>2026-11-25T10:00:00Z</updated>"
+        f"{summary}{extra}"
+    )
+
+
+ATOM_AGREES = {
+    "plain": [_aentry(), _aentry(uid="2", title="<title>Second</title>")],
+    "html title": [
+        _aentry(
+            title='<title type="html">&lt;b&gt;Breaking&lt;/b&gt; ruling &amp;amp; more</title>'
+        )
+    ],
+    "text title with markup characters": [
+        _aentry(title='<title type="text">a &lt; b &amp; c &lt;/p&gt;</title>')
+    ],
+    "relative link": [_aentry(link='<link href="/2026/11/25/story"/>')],
+    "several links": [
+        _aentry(
+            link='<link rel="enclosure" href="https://x.example/a.mp3" length="12" type="audio/mpeg"/>'
+            '<link rel="alternate" href="https://news.example.org/first"/>'
+            '<link rel="related" href="https://x.example/related"/>'
+            '<link rel="alternate" type="text/html" hreflang="fr" href="https://news.example.org/fr"/>'
+        )
+    ],
+    "alternate that is not html": [
+        _aentry(
+            link='<link rel="alternate" type="application/pdf" href="https://x.example/a.pdf"/>'
+        )
+    ],
+    "no link": [_aentry(link="")],
+    "author with email": [
+        _aentry(
+            extra="<author><name>Jane Roe</name><email>jane@example.org</email><uri>https://x.example</uri></author>"
+        )
+    ],
+    "author with email only": [_aentry(extra="<author><email>desk@example.org</email></author>")],
+    "content after summary": [
+        _aentry(
+            extra='<content type="html">&lt;p&gt;The full text, longer than the summary.&lt;/p&gt;</content>'
+        )
+    ],
+    "content before summary": [
+        _aentry(summary="")
+        + '<content type="html">&lt;p&gt;Full text first, longer than the summary.&lt;/p&gt;</content>'
+        + '<summary type="text">Short &amp; plain</summary>'
+    ],
+    "content only": [
+        _aentry(summary="", extra='<content type="text">Only content &lt;here&gt;</content>')
+    ],
+    "categories": [
+        _aentry(
+            extra='<category term="law" scheme="https://x.example/s" label="Law"/><category term="tech"/>'
+            "<dc:subject>Courts</dc:subject>"
+        )
+    ],
+    "no language": [_aentry()],
+    "mojibake and cp1252": [_aentry(title="<title>Ã‰lon \u0093quoted\u0094</title>")],
+    "media and unknown": [_aentry(extra='<media:thumbnail url="https://x.example/t.jpg"/>')],
+    "dates only updated": [
+        _aentry().replace("<published>2026-11-25T09:00:00+01:00</published>", "")
+    ],
+}
+
+
+@pytest.mark.parametrize("case", sorted(ATOM_AGREES))
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+def test_atom_cases_read_as_feedparser_does(case: str, content_type: str | None) -> None:
+    attrs = "" if case == "no language" else 'xml:lang="en-GB"'
+    fast, slow = _both(_atom(ATOM_AGREES[case], feed_attrs=attrs), content_type)
+    assert fast is not None, f"{case}: the fast reader declined"
+    _same(fast, slow, case)
+
+
+ATOM_DECLINES = {
+    "xhtml content": [
+        _aentry(
+            extra='<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div></content>'
+        )
+    ],
+    "xml:base": [_aentry().replace("<id>", '<id xml:base="https://b.example/">')],
+    "source": [_aentry(extra="<source><title>Other</title><id>tag:x,1</id></source>")],
+    "title twice": [_aentry(extra="<title>Again</title>")],
+    "link without href": [_aentry(link="<link>https://x.example/</link>")],
+    "media title": [_aentry(extra="<media:title>Other</media:title>")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(ATOM_DECLINES))
+def test_atom_read_its_own_way_is_left_to_feedparser(case: str) -> None:
+    fast, _slow = _both(_atom(ATOM_DECLINES[case]), "application/atom+xml")
+    assert fast is None, f"{case}: the fast reader should have declined"
+
+
+def test_atom_0_3_is_left_to_feedparser() -> None:
+    body = _atom([_aentry()]).replace(b"http://www.w3.org/2005/Atom", b"http://purl.org/atom/ns#")
+    fast, _slow = _both(body, "application/atom+xml")
+    assert fast is None
