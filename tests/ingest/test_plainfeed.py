@@ -79,15 +79,13 @@ def test_every_fixture_feed_the_reader_accepts_reads_as_feedparser_does() -> Non
     assert len(accepted) >= 40
 
 
-def _feed(items: list[str], *, head: str = "", namespaces: str = "", channel: str = "") -> bytes:
+def _feed(items: list[str], *, namespaces: str = "", channel: str = "") -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         f'xmlns:content="http://purl.org/rss/1.0/modules/content/" {namespaces}>\n'
         f"<channel>\n<title>Wire &amp; Co</title>\n<link>https://news.example.org/</link>\n"
-        f"{head}{channel}"
-        + "".join(f"<item>{item}</item>\n" for item in items)
-        + "</channel>\n</rss>\n"
+        f"{channel}" + "".join(f"<item>{item}</item>\n" for item in items) + "</channel>\n</rss>\n"
     ).encode()
 
 

@@ -4,7 +4,7 @@ on every labelled snippet we hold, an item it declines has no observation and no
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from monitor.domain import Item
@@ -12,26 +12,6 @@ from monitor.rules import RuleSet, load_ruleset
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = Path(__file__).resolve().parent / "heldout"
-
-
-def _make_item(
-    text: str,
-    *,
-    title: str = "",
-    lang: str | None = None,
-    url: str | None = None,
-    extra: dict[str, object] | None = None,
-) -> Item:
-    return Item(
-        source="test",
-        key=title + text,
-        title=title,
-        text=text,
-        url=url,
-        published=datetime(2026, 1, 20, tzinfo=UTC),
-        language=lang,
-        extra=extra or {},
-    )
 
 
 def _records() -> list[dict[str, str]]:
@@ -92,7 +72,9 @@ OTHER_NEWS = [
 ]
 
 
-def test_declined_items_are_those_the_rules_find_nothing_in(shipped: RuleSet) -> None:
+def test_declined_items_are_those_the_rules_find_nothing_in(
+    shipped: RuleSet, make_item: Callable[..., Item]
+) -> None:
     records = _records() + [
         {"id": f"other-{i}", "lang": lang, "title": title, "text": text}
         for i, (lang, title, text) in enumerate(OTHER_NEWS)
@@ -104,7 +86,7 @@ def test_declined_items_are_those_the_rules_find_nothing_in(shipped: RuleSet) ->
         ]
     declined = kept = 0
     for rec in records:
-        item = _make_item(
+        item = make_item(
             rec.get("text") or "",
             title=rec.get("title") or "",
             lang=rec.get("lang"),
@@ -121,25 +103,29 @@ def test_declined_items_are_those_the_rules_find_nothing_in(shipped: RuleSet) ->
     assert declined >= len(OTHER_NEWS) and kept >= 100
 
 
-def test_items_naming_a_party_only_in_the_link_are_read(shipped: RuleSet) -> None:
-    item = _make_item(
+def test_items_naming_a_party_only_in_the_link_are_read(
+    shipped: RuleSet, make_item: Callable[..., Item]
+) -> None:
+    item = make_item(
         "The judge ruled on Tuesday.", title="Ruling", url="https://x.example/musk-openai-ruling"
     )
     assert shipped.could_match(item)
 
 
-def test_docket_entries_are_always_read(shipped: RuleSet) -> None:
-    item = _make_item("ORDER granting motion", extra={"docket": {"case_number": "4:24-cv-04722"}})
+def test_docket_entries_are_always_read(shipped: RuleSet, make_item: Callable[..., Item]) -> None:
+    item = make_item("ORDER granting motion", extra={"docket": {"case_number": "4:24-cv-04722"}})
     assert shipped.could_match(item)
 
 
-def test_a_rule_reading_every_item_turns_the_check_off(tmp_path: Path) -> None:
+def test_a_rule_reading_every_item_turns_the_check_off(
+    tmp_path: Path, make_item: Callable[..., Item]
+) -> None:
     text = (REPO / "rules" / "musk-v-openai.yaml").read_text(encoding="utf-8")
     rules = tmp_path / "rules"
     rules.mkdir()
     extra = "\n  - name: any-verdict\n    kind: keywords\n    scope: all\n    any: [verdict]\n"
     (rules / "musk-v-openai.yaml").write_text(text.rstrip() + extra, encoding="utf-8")
     ruleset = load_ruleset(rules)
-    item = _make_item("A jury reached a verdict in an unrelated case.", title="Verdict")
+    item = make_item("A jury reached a verdict in an unrelated case.", title="Verdict")
     assert ruleset.could_match(item)
     assert ruleset.evaluate(item).observations
