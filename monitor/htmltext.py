@@ -5,8 +5,7 @@ is kept cheap: markup made only of plain start/end tags (``<p>``, ``<a href="…
 ``<br/>``) is converted by one linear regex split (`_simple_markup_text`) that emits exactly what
 the `html.parser.HTMLParser` path (`_parser_text`) would; anything else (comments, ``<!``/``<?``,
 script/style and other elements the parser treats specially, odd attribute syntax) goes through
-HTMLParser as before. `_html_to_text_parser` keeps the previous implementation as the reference
-that tests/ingest/test_htmltext_fast.py compares against.
+HTMLParser as before; tests/ingest/test_htmltext_fast.py holds the two paths to each other.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ _BLOCK_TAGS = frozenset(
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_NL = re.compile(r"\s*\n\s*")
 _TAG_HINT = re.compile(r"<[a-zA-Z/!]")
 
 # ----------------------------------------------------------------------------- the fast path
@@ -202,14 +200,6 @@ def html_to_text(value: str | None) -> str:
     return fold_whitespace(text)
 
 
-def _html_to_text_parser(value: str | None) -> str:
-    """`html_to_text` as it was before the fast path: the reference the tests compare with."""
-    if not value:
-        return ""
-    text = _parser_text(value) if _TAG_HINT.search(value) else html.unescape(value)
-    return _fold_whitespace_regex(text)
-
-
 # ----------------------------------------------------------------------------- whitespace
 
 # Whitespace that `_WS` folds, except the plain space: when none of these and no double space
@@ -227,25 +217,18 @@ def _needs_ws_fold(text: str) -> bool:
 
 def fold_whitespace(text: str) -> str:
     """Soft hyphens dropped, each run of horizontal space made one " ", each run of whitespace
-    that holds a newline made one "\\n", ends stripped: `_fold_whitespace_regex`, faster."""
+    that holds a newline made one "\\n", ends stripped."""
     if "\u00ad" in text:
         text = text.replace("\u00ad", "")
     if _needs_ws_fold(text):
         text = _WS.sub(" ", text)
     if "\n" in text:
-        # `_NL` turns each maximal run of whitespace that holds a "\n" into one "\n". Split on
+        # Each maximal run of whitespace that holds a "\n" becomes one "\n". Split on
         # "\n": the whitespace at the inner ends of the lines belongs to those runs, and a line
         # of whitespace only merges the runs on either side of it into one.
         lines = text.split("\n")
         inner = [line.strip() for line in lines[1:-1]]
         text = "\n".join([lines[0].rstrip(), *[line for line in inner if line], lines[-1].lstrip()])
-    return text.strip()
-
-
-def _fold_whitespace_regex(text: str) -> str:
-    """`fold_whitespace` as it was: the reference for the tests."""
-    text = _WS.sub(" ", text.replace("\u00ad", ""))
-    text = _NL.sub("\n", text)
     return text.strip()
 
 

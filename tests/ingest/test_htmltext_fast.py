@@ -2,7 +2,7 @@
 
 Differential tests: the fast path (`_simple_markup_text`) against the HTMLParser path
 (`_parser_text`) before whitespace folding, and the whole of `html_to_text` against the previous
-implementation kept as `_html_to_text_parser`, on hand-written cases, on seeded random strings
+implementation (`_html_to_text_parser` below), on hand-written cases, on seeded random strings
 from a grammar of markup pieces, on every fixture feed of ../shared and on benchmark feeds. Also:
 the fast path is really taken for ordinary markup, its regexes stay linear on hostile input, and
 `fold_whitespace` matches the regex version it replaced.
@@ -10,8 +10,10 @@ the fast path is really taken for ordinary markup, its regexes stay linear on ho
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import random
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -24,8 +26,8 @@ from conftest import shared_path
 from support import fixture_index
 
 from monitor.htmltext import (
-    _fold_whitespace_regex,
-    _html_to_text_parser,
+    _TAG_HINT,
+    _WS,
     _parser_text,
     _simple_markup_text,
     fold_whitespace,
@@ -33,6 +35,22 @@ from monitor.htmltext import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+_NL = re.compile(r"\s*\n\s*")
+
+
+def _fold_whitespace_regex(text: str) -> str:
+    """`fold_whitespace` as it was before it was made faster: the reference."""
+    text = _WS.sub(" ", text.replace("\u00ad", ""))
+    text = _NL.sub("\n", text)
+    return text.strip()
+
+
+def _html_to_text_parser(value: str | None) -> str:
+    """`html_to_text` as it was before the fast path: the reference."""
+    if not value:
+        return ""
+    text = _parser_text(value) if _TAG_HINT.search(value) else html.unescape(value)
+    return _fold_whitespace_regex(text)
 
 
 def _check(value: str) -> bool:
