@@ -75,6 +75,16 @@ def _job(
 async def _serve(paths: Paths) -> None:
     pool = make_pool()  # before any connection: workers must not inherit sockets
     ctx = Context.open(paths)
+    try:
+        # Refuse to start on bad configuration; what the first tick needs is then read and
+        # compiled once (and kept by the Context until a file changes).
+        ctx.sources()
+        ctx.ruleset()
+        ctx.channels()
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        ctx.close()
+        raise
     service = Service(ctx, pool)
     extra = _extra_jobs(ctx)
     scheduler = AsyncIOScheduler(timezone=UTC)

@@ -345,16 +345,9 @@ def run(config_dir: ConfigDirOption = None) -> None:
     Reloads sources.yaml when it changes; Ctrl-C or SIGTERM stops it cleanly.
     """
     with user_errors():
-        from monitor.notify import load_channels
-        from monitor.rules import load_ruleset
         from monitor.scheduler import serve
 
-        p = paths(config_dir)
-        # Fail fast on bad configuration, before anything starts.
-        config.load_sources(p.sources_file)
-        if p.rules_dir.is_dir():
-            load_ruleset(p.rules_dir)
-        load_channels(p)
+        # Bad configuration stops it before the scheduler starts (exit 2, file and line).
         # Ctrl-C before the signal handlers were installed: nothing to clean up.
         with contextlib.suppress(KeyboardInterrupt):
-            serve(p)
+            serve(paths(config_dir))
