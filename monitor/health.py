@@ -60,7 +60,7 @@ def check_sources(
         unknown = silence is None or facts.name not in silence
         if wanted == current or (unknown and current == "silent" and wanted == "ok"):
             continue
-        src = q.source(session, facts.id)
+        src = session.get(Source, facts.id)
         if src is None or not q.set_health(session, facts.id, old=current, new=wanted):
             continue  # removed, or another worker made this transition (and raised its alert)
         draft, key = _draft(src, old=current, new=wanted, now=now, silence=expected)

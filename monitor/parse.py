@@ -109,8 +109,9 @@ def parse_feed(
 ) -> Any:
     """feedparser's result for a body we fetched. Raises ParseError when it is not a feed.
 
-    A plain RSS 2.0 feed read for its text (`keep_html=False`) goes to `plainfeed`, which gives
-    the same fields ~5 times faster (`plain_reader=False` forces feedparser, for comparisons).
+    A plain RSS 2.0 or Atom 1.0 feed read for its text (`keep_html=False`) goes to `plainfeed`,
+    which gives the same fields ~5 times faster (`plain_reader=False` forces feedparser, for
+    comparisons).
 
     `keep_html=False` is for callers that turn every HTML field into plain text themselves: it
     skips feedparser's rewriting of relative links inside that HTML (~15 % of its time). Entry

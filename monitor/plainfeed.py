@@ -300,9 +300,10 @@ def _atom_feed(root: ET.Element) -> dict[str, Any]:
             if "title" in feed or len(child):
                 raise NotPlain("feed title")
             feed["title"] = _atom_text(child, "title")
-        elif local in ("language", "title") or (uri == _ATOM and local == "entry"):
-            if not (uri == _ATOM and local == "entry"):
-                raise NotPlain(f"feed {local}")
+        elif uri == _ATOM and local == "entry":
+            continue  # read by _atom_entries
+        elif local in ("language", "title"):
+            raise NotPlain(f"feed {local}")  # another element feedparser reads as ours
         elif uri == _ATOM and local in ("author", "contributor"):
             continue  # name, email, uri: the feed's author, not ours
         else:

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
+import monitor.storage.models  # noqa: F401  (registers the tables)
 from monitor.storage.leases import fenced_update
-from monitor.storage.models import Source
 
 ALERT = SQLModel.metadata.tables["alert"]
 DELIVERY = SQLModel.metadata.tables["delivery"]
@@ -373,10 +373,6 @@ def health_facts(session: Session) -> list[HealthFacts]:
         c.id, c.name, c.health, c.consecutive_failures, c.last_new_item_at, c.created_at
     ).order_by(c.id)
     return [HealthFacts(*row) for row in session.execute(query)]
-
-
-def source(session: Session, source_id: int) -> Source | None:
-    return session.get(Source, source_id)
 
 
 def set_health(session: Session, source_id: int, *, old: str, new: str) -> bool:
