@@ -9,9 +9,12 @@ ports as if over a few hosts), then times each client as a whole process: a cold
 poll, everything new) and a warm one (second poll, every feed answers 304). Peak memory is the
 largest sum of the resident sets of the client's process tree (parse workers included), sampled
 every 10 ms. The optional second scenario adds a delay to every response, as real origins have.
+Each client's start-up is timed too (the same command with no feeds), and the warm cycles are
+shown again without it: what a cycle costs a poller that keeps running (`monitor run`).
 
-Prints a Markdown table for the README. Writes nothing into the repository: everything lives in
-a temporary directory removed at the end (`--keep` keeps it).
+Prints a Markdown table for the README. Writes nothing into the repository but Python's bytecode
+cache (`__pycache__`, ignored by git): everything lives in a temporary directory removed at the
+end (`--keep` keeps it).
 """
 
 from __future__ import annotations
@@ -222,16 +225,17 @@ def serve(feed_dir: Path, ports: int, latency: float) -> None:
 
 @dataclass
 class Farm:
-    """The generated feeds and the server answering for them."""
+    """The generated feeds and the server answering for them (none: an empty farm)."""
 
     root: Path
     urls: list[str]
     languages: list[str]
-    proc: subprocess.Popen[str]
+    proc: subprocess.Popen[str] | None = None
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
 
 
 def start_farm(root: Path, n: int, *, ports: int, latency: float) -> Farm:
@@ -348,7 +352,13 @@ class Client:
 
 
 def _base_env(work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONITOR_", "XDG_"))}
+    # Without PYTHONDONTWRITEBYTECODE (set on some build machines): every client then reads its
+    # modules' bytecode as on a user's machine, not compiles them again on each run.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MONITOR_", "XDG_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env |= {
         "HOME": str(work),
         "XDG_CONFIG_HOME": str(work / "xdg-config"),
@@ -529,6 +539,24 @@ def measure(
     return result
 
 
+def startup(client: Client, root: Path, *, runs: int) -> float:
+    """The client's whole process with no feeds (interpreter, imports, its own files): the
+    median of `runs`, after one untimed run that creates its files (our database)."""
+    work = root / f"startup-{client.name.split()[0]}"
+    work.mkdir(parents=True)
+    empty = Farm(root, [], [])
+    client.setup(work, empty)
+    env = _base_env(work) | client.env(work)
+    timed(client.command(work), env, cwd=work)
+    seconds = [timed(client.command(work), env, cwd=work).seconds for _ in range(runs)]
+    print(
+        f"  {client.name}, no feeds: start-up {statistics.median(seconds):.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return statistics.median(seconds)
+
+
 def _progress(client: Client, n: int, scenario: str, kind: str, run: Run) -> None:
     print(
         f"  {client.name}, {n} feeds, {scenario}: {kind} {run.seconds:.2f} s, "
@@ -577,6 +605,31 @@ def table(results: list[Result]) -> str:
             f"| {r.n:,} | {r.scenario} | {name} | {r.cold_s:.2f} | {r.n / r.cold_s:,.0f} "
             f"| {r.items / r.cold_s:,.0f} | {r.warm_s:.2f} | {r.n / r.warm_s:,.0f} "
             f"| {r.pss_mb:.0f} / {r.rss_mb:.0f} | {ratio_c} | {ratio_w} |"
+        )
+    return "\n".join(rows)
+
+
+def without_startup(results: list[Result], startups: dict[str, float]) -> str:
+    """Warm cycles less each client's own start-up: what a long-running poller pays per cycle."""
+    rows = [
+        "| feeds | server | client | start-up, no feeds (s) | warm (s) | warm − start-up (s) "
+        "| theirs ÷ ours |",
+        "|---:|---|---|---:|---:|---:|---:|",
+    ]
+    net = {
+        (r.n, r.scenario, r.client.name): max(r.warm_s - startups[r.client.name], 0.001)
+        for r in results
+        if r.client.name in startups
+    }
+    for r in results:
+        if r.client.name not in startups:
+            continue
+        ours = net.get((r.n, r.scenario, OURS.name))
+        mine = net[(r.n, r.scenario, r.client.name)]
+        ratio = "—" if r.client is OURS or ours is None else f"**{mine / ours:.1f}x**"
+        rows.append(
+            f"| {r.n:,} | {r.scenario} | {r.client.name} | {startups[r.client.name]:.2f} "
+            f"| {r.warm_s:.2f} | {mine:.2f} | {ratio} |"
         )
     return "\n".join(rows)
 
@@ -645,8 +698,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-poll-"))
     results: list[Result] = []
+    startups: dict[str, float] = {}
     started = time.perf_counter()
     try:
+        for client in clients:
+            startups[client.name] = startup(client, tmp, runs=runs)
         for scenario, n, latency, who in plan:
             farm = start_farm(tmp / f"{n}-{latency:g}", n, ports=args.ports, latency=latency / 1000)
             try:
@@ -683,6 +739,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
     print(table(results))
+    print()
+    print(
+        "Warm cycles without start-up: each client's warm time less its own start-up (the same "
+        "command with no feeds), i.e. what a cycle costs a poller that keeps running:"
+    )
+    print()
+    print(without_startup(results, startups))
     print()
     print("In-process cycle of `monitor poll` (its `cycle` row: no interpreter start-up, imports):")
     print(cycles(results))

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
-from monitor import notify, signals
+from monitor import notify
 from monitor.backoff import next_check
 from monitor.context import Context
 from monitor.errors import ConfigError, FetchError
@@ -27,6 +28,9 @@ from monitor.sources import SourceBase, Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.models import Cycle
+
+if TYPE_CHECKING:
+    from monitor.signals import Route
 
 log = logging.getLogger(__name__)
 CYCLE = Cycle.__table__  # type: ignore[attr-defined]
@@ -185,7 +189,7 @@ async def run_cycle(
     return _finish(ctx, report)
 
 
-def match_backlog(ctx: Context, *, route: signals.Route, now: datetime) -> int:
+def match_backlog(ctx: Context, *, route: Route, now: datetime) -> int:
     """Run the rules over every item they have not read yet: this cycle's new and edited
     items, and any left by a run that stopped between storing and matching. The rule set is
     only compiled when there is something to read (a cycle of 304s never pays for it)."""
@@ -203,6 +207,8 @@ def match_backlog(ctx: Context, *, route: signals.Route, now: datetime) -> int:
             with ctx.engine.begin() as conn:
                 item_store.mark_all_matched(conn)
             return alerts
+        from monitor import signals  # the rules' machinery: imported once there is work
+
         found = signals.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
         alerts += len(found.alerts)
         if len(ids) < BACKLOG_BATCH:
@@ -267,7 +273,8 @@ def _store_outcome(
                 sr.warnings.append(warning)
         stored = item_store.store(conn, row.id, parsed.items, now=now)
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
-        state |= {"body_hash": resp.body_hash, "last_keys": keys[:500]}
+        source_store.remember_keys(conn, row.id, keys[:500])
+        state["body_hash"] = resp.body_hash
         if stored.new:
             state["last_new_item_at"] = now
     state["last_warning"] = "; ".join(sr.warnings) or None

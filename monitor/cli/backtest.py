@@ -10,7 +10,6 @@ import typer
 from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
 from monitor.cli.ingest import parse_day
 from monitor.context import Context
-from monitor.signals import replay
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +37,8 @@ def backtest(
                 ruleset = RuleSet.build([load_rule_file(rules)])
             else:
                 ruleset = ctx.ruleset()
+            from monitor.signals import replay
+
             found = replay(ctx.engine, ruleset=ruleset, since=parse_day(since))
         finally:
             ctx.close()

@@ -72,14 +72,24 @@ class Source(SQLModel, table=True):
     last_warning: str | None = Field(default=None, sa_column=Column(Text))
     consecutive_failures: int = 0
     next_check_at: datetime | None = _ts(index=True)
-    # Fingerprints of the last poll's entries, to warn when two polls do not overlap.
-    last_keys: list[str] | None = Field(default=None, sa_column=Column(JSON))
     health: str = Field(default="ok", max_length=20)  # ok | down | silent
     lease_owner: str | None = Field(default=None, max_length=100)
     lease_until: datetime | None = _ts()
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class SourceKeys(SQLModel, table=True):
+    """The entry keys of a source's last feed, to warn when two polls do not overlap.
+
+    Apart from `source`: every check rewrites the source's row, and SQLite rewrites a row
+    whole; with a feed's keys in it (~2 KB), a cycle of 1,000 304s wrote ~2.5 MB (~90 ms)."""
+
+    __tablename__ = "source_keys"
+
+    source_id: int = Field(foreign_key="source.id", primary_key=True)
+    keys: list[str] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class Item(SQLModel, table=True):

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from monitor.storage.dialect import insert_ignore
-from monitor.storage.models import Item, Source
+from monitor.storage.models import Item, Source, SourceKeys
 
 SOURCE = Source.__table__  # type: ignore[attr-defined]
+SOURCE_KEYS = SourceKeys.__table__  # type: ignore[attr-defined]
 ITEM = Item.__table__  # type: ignore[attr-defined]
 
 
@@ -68,9 +69,9 @@ def sync(
                     etag=None,
                     last_modified=None,
                     body_hash=None,
-                    last_keys=None,
                 )
             )
+            conn.execute(delete(SOURCE_KEYS).where(SOURCE_KEYS.c.source_id == row.id))
     if not changed:
         return rows
     return {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
@@ -105,8 +106,16 @@ def record(conn: Connection, source_id: int, values: dict[str, Any]) -> None:
 
 def last_keys(conn: Connection, source_id: int) -> list[str] | None:
     """The entry keys of the source's last feed (read only when a new body is compared)."""
-    found = conn.execute(select(SOURCE.c.last_keys).where(SOURCE.c.id == source_id)).scalar()
+    found = conn.execute(
+        select(SOURCE_KEYS.c["keys"]).where(SOURCE_KEYS.c.source_id == source_id)
+    ).scalar()
     return cast("list[str] | None", found)
+
+
+def remember_keys(conn: Connection, source_id: int, keys: Sequence[str]) -> None:
+    """Replace the entry keys of the source's last feed (`last_keys` reads them)."""
+    conn.execute(delete(SOURCE_KEYS).where(SOURCE_KEYS.c.source_id == source_id))
+    conn.execute(insert(SOURCE_KEYS).values(source_id=source_id, keys=list(keys)))
 
 
 def record_many(conn: Connection, states: Iterable[tuple[int, dict[str, Any]]]) -> None:
