@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PEERS  := .venv-peers
+PEERS_STAMP := $(PEERS)/.installed-$(shell cksum bench/peers.txt | cut -d' ' -f1)
 
 .PHONY: run test lint pytest bench install clean
 
@@ -31,11 +33,17 @@ pytest: $(STAMP)
 
 test: lint pytest
 
-bench: $(STAMP)
-	$(BIN)/pip install -q -e '.[dev,bench]'
-	$(BIN)/python bench/poll.py
+# rss2email and feed2exec in a venv of their own: their dependencies stay out of ours.
+$(PEERS_STAMP): bench/peers.txt
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install -q -r bench/peers.txt
+	rm -f $(PEERS)/.installed-*
+	touch $(PEERS_STAMP)
+
+bench: $(STAMP) $(PEERS_STAMP)
+	$(BIN)/python bench/poll.py --peers $(PEERS)/bin
 	$(BIN)/python bench/classify_eval.py
 	$(BIN)/python bench/rules_throughput.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PEERS) .mypy_cache .pytest_cache .ruff_cache

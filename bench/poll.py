@@ -46,6 +46,8 @@ from xml.sax.saxutils import escape
 ITEMS_PER_FEED = 50
 LANGUAGES = ("en", "fr", "de", "es")
 BIN = Path(sys.executable).parent
+# rss2email and feed2exec: in their own venv (`make bench` makes it; --peers DIR elsewhere).
+PEERS = Path(__file__).resolve().parent.parent / ".venv-peers" / "bin"
 
 # ----------------------------------------------------------------------------- synthetic feeds
 
@@ -421,7 +423,7 @@ OURS_RULES = _ours(rules=True)
 def _r2e_setup(work: Path, farm: Farm) -> None:
     cfg, data = work / "r2e.cfg", work / "r2e.json"
     subprocess.run(
-        [str(BIN / "r2e"), "-c", str(cfg), "-d", str(data), "new", "bench@example.invalid"],
+        [str(PEERS / "r2e"), "-c", str(cfg), "-d", str(data), "new", "bench@example.invalid"],
         check=True,
         env=_base_env(work),
         capture_output=True,
@@ -440,7 +442,7 @@ R2E = Client(
     name="rss2email 3.14",
     setup=_r2e_setup,
     command=lambda w: [
-        *(str(BIN / "r2e"), "-c", str(w / "r2e.cfg"), "-d", str(w / "r2e.json")),
+        *(str(PEERS / "r2e"), "-c", str(w / "r2e.cfg"), "-d", str(w / "r2e.json")),
         *("run", "--no-send"),
     ],
     stored=_r2e_stored,
@@ -464,7 +466,7 @@ F2E = Client(
     name="feed2exec 0.23",
     setup=_f2e_setup,
     command=lambda w: [
-        *(str(BIN / "feed2exec"), "--config", str(w / "feed2exec.ini")),
+        *(str(PEERS / "feed2exec"), "--config", str(w / "feed2exec.ini")),
         *("--database", str(w / "feed2exec.db"), "fetch", "--parallel"),
     ],
     stored=_f2e_stored,
@@ -647,6 +649,7 @@ def cycles(results: list[Result]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global PEERS  # the clients' commands read it (--peers)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="numbers of feeds (default 100,1000)")
     ap.add_argument(
@@ -670,8 +673,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="warm runs per client (median)")
     ap.add_argument("--clients", default="ours,rss2email,feed2exec")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument(
+        "--peers", type=Path, default=PEERS, help="bin/ of the venv with rss2email and feed2exec"
+    )
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    PEERS = args.peers.resolve()
     if args.serve:
         serve(args.serve, args.ports, args.latency_ms / 1000)
         return 0
@@ -682,7 +689,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     clients = [chosen[c.strip()] for c in args.clients.split(",") if c.strip()]
     missing = [c.name for c in clients if not Path(c.command(Path())[0]).exists()]
     if missing:
-        print(f"not installed in {BIN}: {', '.join(missing)}  (pip install -e '.[bench]')")
+        print(
+            f"not installed: {', '.join(missing)} (`make bench` installs rss2email and "
+            f"feed2exec in {PEERS.parent}; --peers DIR points elsewhere)"
+        )
         return 2
     # (scenario, feeds, latency ms, clients)
     plan: list[tuple[str, int, float, list[Client]]] = [

@@ -15,8 +15,6 @@ from typing import Any, Literal
 from urllib.error import URLError
 
 from pydantic import field_validator, model_validator
-from slack_sdk import WebClient, WebhookClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.base import (
@@ -128,6 +126,8 @@ class SlackBotNotifier:
     def __init__(
         self, name: str, token: str, channel: str, *, api_url: str, timeout: float = 15.0
     ) -> None:
+        from slack_sdk import WebClient  # slack_sdk is imported once a Slack channel is made
+
         self.name = name
         self.channel = channel
         self._client = WebClient(
@@ -170,6 +170,8 @@ class SlackBotNotifier:
 @contextmanager
 def _api_errors() -> Iterator[None]:
     """Web API failures, classified once: Slack's error code, unreachable, or a client bug."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
     try:
         yield
     except SlackApiError as exc:
@@ -187,6 +189,8 @@ class SlackWebhookNotifier:
     supports_threads = False
 
     def __init__(self, name: str, url: str, *, timeout: float = 15.0) -> None:
+        from slack_sdk import WebhookClient
+
         self.name = name
         self._client = WebhookClient(url, timeout=int(timeout), logger=_sdk_log, retry_handlers=[])
 
@@ -194,6 +198,8 @@ class SlackWebhookNotifier:
         return f"SlackWebhookNotifier(name={self.name!r})"
 
     def send(self, message: Message) -> SendResult:
+        from slack_sdk.errors import SlackClientError
+
         blocks, text = message_blocks(message)
         try:
             resp = self._client.send(text=text, blocks=blocks, unfurl_links=False)
