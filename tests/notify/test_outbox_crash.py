@@ -131,3 +131,39 @@ def test_two_workers_delivering_at_once_never_send_a_row_twice(
     assert not errors
     received = [_alert_no(r.body) for r in slack.posted()]
     assert received == list(range(1, 13))  # each once, in order
+
+
+def test_two_deliveries_of_one_process_at_once_never_send_a_row_twice(
+    engine: Engine, slack: FakeSlack, cfg: Path
+) -> None:
+    """`monitor run` delivers after each poll and from its deliver job, in two threads of one
+    process, neither naming an owner."""
+    ids = _raise_many(engine, 6)
+    slack.delay = 0.1
+    channels = notify.load_channels(
+        Paths(cfg),
+        environ={
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_CHANNEL": "#legal",
+            "SLACK_API_URL": slack.api_url,
+        },
+    )
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            notify.deliver(engine, channels, now=T0)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)  # the second starts while the first is sending
+    for t in threads:
+        t.join(timeout=60)
+    notify.deliver(engine, channels, now=T0 + timedelta(hours=1))  # whatever is left
+
+    assert not errors
+    received = [_alert_no(r.body) for r in slack.posted()]
+    assert received == list(range(1, len(ids) + 1))  # each once, in order
