@@ -111,6 +111,14 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
+CREDENTIALS = {"authorization", "proxy-authorization", "cookie"}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or ""), parts.port
+
+
 def check_url(url: str) -> str:
     """Only absolute http(s) URLs are fetched (never file:// or a local path)."""
     parts = urlsplit(url)
@@ -203,10 +211,14 @@ class Fetcher:
             result = await self._get_once(url, target, headers, started)
             if isinstance(result, Response):
                 return result
-            target = check_url(urljoin(target, result))
+            previous, target = target, check_url(urljoin(target, result))
             if target in seen:
                 raise FetchError(f"redirect loop at {target}", transient=False)
             seen.add(target)
+            if _origin(target) != _origin(previous):
+                # A source's credentials (a CourtListener token...) are for its own host: a
+                # redirect elsewhere, or down to http, must not carry them.
+                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIALS}
         raise FetchError(f"more than {self.limits.max_redirects} redirects", transient=False)
 
     async def _get_once(
