@@ -1,5 +1,5 @@
 """When to check a source next: its interval with jitter when healthy; exponential backoff with
-jitter after failures; never before a server's Retry-After."""
+jitter after failures; never before a server's Retry-After (up to a day)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta
 
 MAX_BACKOFF = timedelta(hours=6)
+MAX_RETRY_AFTER = timedelta(days=1)  # a server asking for longer is asked again after a day
 JITTER = 0.1
 
 
@@ -25,8 +26,9 @@ def next_check(
         delay = interval.total_seconds() * (1 + r.uniform(-JITTER, JITTER))
     else:
         base = interval.total_seconds() * (4 if permanent else 1)
-        delay = min(base * 2 ** (failures - 1), MAX_BACKOFF.total_seconds())
+        # The exponent is capped: a source failing for months must not overflow a float.
+        delay = min(base * 2 ** min(failures - 1, 32), MAX_BACKOFF.total_seconds())
         delay *= r.uniform(1.0, 1.0 + 2 * JITTER)
     if retry_after is not None:
-        delay = max(delay, retry_after)
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER.total_seconds()))
     return now + timedelta(seconds=delay)

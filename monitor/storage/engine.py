@@ -23,12 +23,18 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "sslpassword", "token", "secret")
+
+
 def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
+    """The URL without its password (in the userinfo or as a query parameter such as
+    `?password=`), for messages and logs."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return "<invalid database URL>"
+    hidden = {k: "REDACTED" for k in parsed.query if any(s in k.lower() for s in SECRET_QUERY_KEYS)}
+    return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
 
 
 def make_engine(url: str, *, pool: bool = True) -> Engine:

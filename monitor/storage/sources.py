@@ -34,7 +34,8 @@ class SourceRow:
 def sync(
     conn: Connection, configured: Iterable[tuple[str, str, str]], *, now: datetime
 ) -> dict[str, SourceRow]:
-    """Make sure a row exists for each (name, url, kind); a changed URL resets the validators."""
+    """Make sure a row exists for each (name, url, kind); a changed URL (or kind) resets the
+    validators, the failures and the next check."""
     wanted = list(configured)
     rows = {r.name: r for r in by_names(conn, [n for n, _, _ in wanted])}
     missing = [w for w in wanted if w[0] not in rows]
@@ -69,6 +70,13 @@ def sync(
                     etag=None,
                     last_modified=None,
                     body_hash=None,
+                    # A new address starts afresh: checked at the next tick, not after the
+                    # old one's backoff (a corrected URL waited up to 6 h).
+                    consecutive_failures=0,
+                    next_check_at=None,
+                    last_status=None,
+                    last_error=None,
+                    last_warning=None,
                 )
             )
             conn.execute(delete(SOURCE_KEYS).where(SOURCE_KEYS.c.source_id == row.id))

@@ -184,3 +184,16 @@ def test_items_list_and_status_after_a_poll(feed_server: FeedServer, config_dir:
     data = json.loads(out)
     assert data["items"] == 2 and data["sources_ok"] == 1 and data["last_cycle"]["new_items"] == 2
     assert "password" not in out
+
+
+def test_an_unreachable_database_is_named_without_its_passwords(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONITOR_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setenv(
+        "MONITOR_DATABASE_URL",
+        "postgresql+psycopg://postgres:userinfo-s3cret@127.0.0.1:1/x?password=query-s3cret",
+    )
+    code, out, err = cli("status")
+    assert code != 0 and "unreachable" in err
+    assert "s3cret" not in out + err

@@ -67,3 +67,28 @@ def test_a_lease_expires_and_a_source_not_due_is_not_claimed(engine: Engine) -> 
             )
             == set()
         )
+
+
+def test_a_corrected_url_is_checked_at_once_not_after_the_old_backoff(engine: Engine) -> None:
+    with engine.begin() as conn:
+        row = source_store.sync(conn, [("s", "http://old.example/feed", "rss")], now=NOW)["s"]
+        source_store.record(
+            conn,
+            row.id,
+            {
+                "etag": '"v1"',
+                "consecutive_failures": 6,
+                "next_check_at": NOW + timedelta(hours=6),
+                "last_status": "error",
+                "last_error": "HTTP 404 Not Found",
+            },
+        )
+    with engine.begin() as conn:
+        new = source_store.sync(conn, [("s", "http://new.example/feed", "rss")], now=NOW)["s"]
+        claimed = source_store.claim_due(
+            conn, [new.id], now=NOW, owner="w", until=NOW + timedelta(minutes=5)
+        )
+        health = {r["name"]: r for r in source_store.health_rows(conn)}["s"]
+    assert new.url == "http://new.example/feed" and new.etag is None
+    assert new.consecutive_failures == 0 and claimed == {new.id}
+    assert health["last_error"] is None and health["last_status"] is None
