@@ -4,7 +4,8 @@ Input: a URL with the validators we hold (ETag, Last-Modified). Output: a `Respo
 body (or `not_modified`), or a `FetchError` saying whether to retry (transient) or not.
 httpx is driven over aiohttp's transport: httpx's own pool slows down sharply with many requests
 in flight (LIBRARY-NOTES, "Polling speed"); timeouts are per read, so a total deadline wraps each
-fetch (pitfall 9); bodies are streamed and cut at a cap (gzip bombs, endless bodies).
+fetch (pitfall 9); bodies are streamed and cut at a cap (endless bodies), and decoded here within
+another (gzip bombs, `monitor/contentcoding.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import httpx
 
 from monitor import __version__
 from monitor.aiotransport import AiohttpTransport
+from monitor.contentcoding import Decoder
 from monitor.errors import ConfigError, FetchError
 
 log = logging.getLogger(__name__)
@@ -198,8 +200,6 @@ class Fetcher:
                 raise FetchError(f"timeout: {_timeout_kind(exc)}", transient=True) from None
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(f"unsupported URL: {exc}", transient=False) from None
-            except httpx.DecodingError as exc:
-                raise FetchError(f"cannot decode body: {exc}", transient=False) from None
             except (httpx.TransportError, aiohttp.ClientError, OSError) as exc:
                 detail = str(exc) or type(exc).__name__
                 raise FetchError(f"connection error: {detail}", transient=True) from None
@@ -270,21 +270,19 @@ class Fetcher:
                     f"body of {int(declared)} bytes exceeds the {lim.max_body_bytes} byte cap",
                     transient=False,
                 )
+            # Decoded here, not by httpx: its decoders inflate a chunk whole, so a small bomb
+            # (gzip twice over) reached gigabytes before any cap could be checked.
+            decoder = Decoder(hdrs.get("content-encoding"), lim.max_decompressed_bytes)
             chunks: list[bytes] = []
-            size = 0
-            async for chunk in resp.aiter_bytes():
-                size += len(chunk)
-                if resp.num_bytes_downloaded > lim.max_body_bytes:
+            received = 0
+            async for raw in resp.aiter_raw():
+                received += len(raw)
+                if received > lim.max_body_bytes:
                     raise FetchError(
                         f"body cut at the {lim.max_body_bytes} byte cap", transient=False
                     )
-                if size > lim.max_decompressed_bytes:
-                    raise FetchError(
-                        f"body inflates past the {lim.max_decompressed_bytes} byte cap "
-                        "(compression bomb?)",
-                        transient=False,
-                    )
-                chunks.append(chunk)
+                chunks.append(decoder.feed(raw))
+            chunks.append(decoder.finish())
             return Response(
                 url=url,
                 final_url=final_url,
