@@ -122,8 +122,12 @@ def _read(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
             root = value
     location = headers.get("content-location", "")
     base = make_safe_absolute_uri("", location) or make_safe_absolute_uri(location) or ""
+    # feedparser takes a Content-Language header as the feed's language until the feed says.
+    said = headers.get("content-language")
+    header_lang = said.replace("_", "-") if said else None
     if root is not None and root.tag == f"{{{_ATOM}}}feed":
-        result.update(feed=_atom_feed(root), entries=_atom_entries(root, base, spaces))
+        feed_info = _atom_feed(root, header_lang)
+        result.update(feed=feed_info, entries=_atom_entries(root, base, spaces))
         result["version"] = "atom10"
         return result
     if root is None or root.tag != "rss" or root.attrib.get("version", "").strip() != "2.0":
@@ -133,7 +137,7 @@ def _read(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     if len(root) != 1 or root[0].tag != "channel" or root[0].attrib:
         raise NotPlain("channel")
     channel = root[0]
-    feed: dict[str, Any] = {}
+    feed: dict[str, Any] = {"language": header_lang} if header_lang else {}
     entries: list[dict[str, Any]] = []
     for child in channel:
         uri, local = _split(child.tag)
@@ -286,12 +290,13 @@ _ATOM_ATTRIBUTES = {_XML_LANG, "type", "rel", "href", "hreflang", "title", "leng
 }
 
 
-def _atom_feed(root: ET.Element) -> dict[str, Any]:
-    """The feed's title and language (xml:lang on <feed>, as feedparser takes it)."""
+def _atom_feed(root: ET.Element, header_lang: str | None) -> dict[str, Any]:
+    """The feed's title and language (xml:lang on <feed>, else the Content-Language header,
+    as feedparser takes them)."""
     if set(root.attrib) - {_XML_LANG}:
         raise NotPlain("feed attributes")
     feed: dict[str, Any] = {}
-    lang = root.attrib.get(_XML_LANG)
+    lang = root.attrib.get(_XML_LANG, header_lang)
     if lang:
         feed["language"] = lang.replace("_", "-")
     for child in root:

@@ -27,9 +27,11 @@ SOURCE = RssSource(name="wire", url=URL)
 CONTENT_TYPES = ("application/rss+xml; charset=utf-8", "text/xml", "text/html", None)
 
 
-def _both(body: bytes, content_type: str | None) -> tuple[Parsed | None, Parsed]:
+def _both(
+    body: bytes, content_type: str | None, extra: dict[str, str] | None = None
+) -> tuple[Parsed | None, Parsed]:
     """(plainfeed's reading or None when it declines, feedparser's)."""
-    headers = {"content-type": content_type} if content_type else {}
+    headers = ({"content-type": content_type} if content_type else {}) | (extra or {})
     given = {**{k.lower(): v for k, v in headers.items()}, "content-location": URL}
     fast = plainfeed.read(neutralise_entities(body), headers=given)
     try:
@@ -386,3 +388,20 @@ def test_atom_0_3_is_left_to_feedparser() -> None:
     body = _atom([_aentry()]).replace(b"http://www.w3.org/2005/Atom", b"http://purl.org/atom/ns#")
     fast, _slow = _both(body, "application/atom+xml")
     assert fast is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (_feed([_item()]), "de-AT"),  # no <language>: the header's
+        (_feed([_item()], channel="<language>fr-FR</language>"), "fr"),  # the feed's own
+        (_atom([_aentry()], feed_attrs=""), "de-AT"),
+        (_atom([_aentry()]), "en"),  # xml:lang="en-GB"
+    ],
+    ids=["rss", "rss with language", "atom", "atom with xml:lang"],
+)
+def test_a_content_language_header_reads_as_feedparser_reads_it(body: bytes, expected: str) -> None:
+    fast, slow = _both(body, "application/rss+xml", {"Content-Language": "de_AT"})
+    assert fast is not None, "the fast reader declined"
+    _same(fast, slow, "content-language")
+    assert {i.language for i in fast.items} == {expected.split("-")[0]}
