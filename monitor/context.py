@@ -8,13 +8,15 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
 from monitor.config import load_sources
+from monitor.errors import ConfigError
 from monitor.fetch import Limits
 from monitor.settings import Paths, database_url
 from monitor.storage.engine import make_engine, upgrade
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from monitor.notify import Channels
     from monitor.rules import RuleSet
     from monitor.sources import SourceBase
+
+
+T = TypeVar("T")
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -42,9 +47,10 @@ class Context:
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     )
-    _sources: tuple[tuple[float, int], list[SourceBase]] | None = None
-    _ruleset: tuple[tuple[tuple[str, float], ...], RuleSet] | None = None
-    _channels: tuple[tuple[tuple[str, float], ...], Channels] | None = None
+    _sources: tuple[Hashable, list[SourceBase]] | None = None
+    _ruleset: tuple[Hashable, RuleSet] | None = None
+    _channels: tuple[Hashable, Channels] | None = None
+    _broken: dict[str, Hashable] = field(default_factory=dict)  # what, stamp of the bad version
 
     @classmethod
     def open(cls, paths: Paths, *, limits: Limits | None = None, migrate: bool = True) -> Context:
@@ -58,28 +64,26 @@ class Context:
         path = self.paths.sources_file
         try:
             st = path.stat()
-            stamp = (st.st_mtime, st.st_size)
+            stamp: Hashable = (st.st_mtime, st.st_size)
         except OSError:
             stamp = (0.0, -1)  # missing: load_sources says so
-        if self._sources is None or self._sources[0] != stamp:
-            if self._sources is not None:
-                log.info("sources.yaml changed, reloaded path=%s", path)
-            self._sources = (stamp, load_sources(path))
+        self._sources = self._reload(
+            "sources.yaml", self._sources, stamp, lambda: load_sources(path)
+        )
         return self._sources[1]
 
     def ruleset(self) -> RuleSet:
         """The rules of rules/*.yaml, compiled once and again when a file changes."""
         from monitor.rules import RuleSet, load_ruleset
 
-        stamp = _stamp(self.paths.rules_dir)
-        if self._ruleset is None or self._ruleset[0] != stamp:
+        def load() -> RuleSet:
             # No rules/ folder: items are stored and nothing is matched (a plain archive).
-            rules = (
-                load_ruleset(self.paths.rules_dir)
-                if self.paths.rules_dir.is_dir()
-                else RuleSet.build([])
-            )
-            self._ruleset = (stamp, rules)
+            if self.paths.rules_dir.is_dir():
+                return load_ruleset(self.paths.rules_dir)
+            return RuleSet.build([])
+
+        stamp = _stamp(self.paths.rules_dir)
+        self._ruleset = self._reload("rules/", self._ruleset, stamp, load)
         return self._ruleset[1]
 
     def channels(self) -> Channels:
@@ -87,9 +91,35 @@ class Context:
         from monitor.notify import load_channels
 
         stamp = _stamp(self.paths.notifiers_dir)
-        if self._channels is None or self._channels[0] != stamp:
-            self._channels = (stamp, load_channels(self.paths))
+        self._channels = self._reload(
+            "notifiers/", self._channels, stamp, lambda: load_channels(self.paths)
+        )
         return self._channels[1]
+
+    def _reload(
+        self,
+        what: str,
+        cached: tuple[Hashable, T] | None,
+        stamp: Hashable,
+        load: Callable[[], T],
+    ) -> tuple[Hashable, T]:
+        """`cached` while its files are unchanged, else loaded again. A broken edit while
+        running keeps the last good version (polling goes on) and is logged once."""
+        if cached is not None and cached[0] == stamp:
+            return cached
+        try:
+            value = load()
+        except ConfigError as exc:
+            if cached is None:
+                raise  # nothing good to fall back on (`monitor poll`, a first start)
+            if self._broken.get(what) != stamp:
+                self._broken[what] = stamp
+                log.error("%s has an error; still using the last good version: %s", what, exc)
+            return cached
+        if cached is not None:
+            log.info("%s changed, reloaded", what)
+        self._broken.pop(what, None)
+        return stamp, value
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,6 +3,8 @@ or SIGTERM with everything fetched kept."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -13,6 +15,10 @@ from pathlib import Path
 import pytest
 from feedserver import FeedServer, Route, rss
 from support import count
+
+from monitor.context import Context
+from monitor.pipeline import run_cycle
+from monitor.settings import resolve_paths
 
 
 def _wait_for(predicate: object, timeout: float = 40.0) -> None:
@@ -71,3 +77,29 @@ def test_run_refuses_to_start_on_a_broken_rule_file(config_dir: Path) -> None:
     assert result.exit_code == 2
     assert "rules/bad.yaml:" in result.stderr  # the file and line (messages: tests/rules)
     assert "Traceback" not in result.stderr
+
+
+def test_a_broken_edit_while_running_keeps_the_last_good_config(
+    feed_server: FeedServer, config_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`monitor run` reads sources.yaml, rules/ and notifiers/ again when they change: a
+    broken edit must not stop the polling (the last good version is used) and is reported
+    once, not at every tick."""
+    url = feed_server.add("/feed.xml", Route(body=rss([("a", "First story")])))
+    sources = config_dir / "sources.yaml"
+    sources.write_text(f"sources:\n  - name: news\n    url: {url}\n")
+    ctx = Context.open(resolve_paths(config_dir))
+    try:
+        assert [s.name for s in ctx.sources()] == ["news"]
+        sources.write_text(f"sources:\n  - name: news\n   url: {url}\n  bad: [\n")
+        os.utime(sources, (time.time() + 5, time.time() + 5))  # another stamp, surely
+        with caplog.at_level(logging.ERROR, logger="monitor.context"):
+            reports = [asyncio.run(run_cycle(ctx)) for _ in range(3)]
+        assert [len(r.sources) for r in reports] == [1, 1, 1]  # still polling "news"
+        errors = [r for r in caplog.records if "still using the last good" in r.getMessage()]
+        assert len(errors) == 1 and "sources.yaml" in errors[0].getMessage()
+        sources.write_text(f"sources:\n  - name: renamed\n    url: {url}\n")
+        os.utime(sources, (time.time() + 10, time.time() + 10))
+        assert [s.name for s in ctx.sources()] == ["renamed"]
+    finally:
+        ctx.close()
