@@ -66,15 +66,14 @@ class RssSource(SourceBase):
         if not title and not text and not link:
             return None
         language = self.language or feed_language
-        published = entry_datetime(entry, language=language)
-        guessed = published is None
-        if published is None:
-            published = now
-        elif published > now:
-            published = now  # a date in the future is a publisher's clock error
+        given = entry_datetime(entry, language=language)
+        guessed = given is None
+        # A date in the future is a publisher's clock error: stored as now, but the key is made
+        # of the date as given (made of now, it changed at every poll: the entry was new again).
+        published = now if given is None or given > now else given
         if language is None:
             language = detect(f"{title}. {text[:500]}")
-        key = _stable_key(entry, link, title, published if not guessed else None)
+        key = _stable_key(entry, link, title, given)
         author = html_to_text(entry.get("author")) or None
         outlet = _outlet(entry, link)
         if outlet and title.endswith(f" - {outlet}"):
