@@ -26,6 +26,8 @@ CLAIM_BEFORE = [
     "demand _ pay", "demands _ pay", "demanding _ pay", "demanded _ pay", "wants _ to pay",
     "wants _ pay", "want _ to pay", "asks _ to pay", "asking _ to pay", "asked _ to pay",
     "make _ pay", "makes _ pay", "making _ pay",
+    # the defendant between "sues" and "for": "sues OpenAI for up to $134bn"
+    "sue _ for", "sues _ for", "sued _ for", "suing _ for",
     # figurative claiming verbs of the press
     "chasing", "chases", "chase", "going after", "goes after", "go after", "went after",
     "hunting for", "angling for", "gunning for", "pressing for", "pushing for", "holding out for",
