@@ -108,6 +108,14 @@ def test_sources_add_reports_an_unreachable_feed_without_writing(
             "sources.yaml:4: sources[0].interval: not a duration: 'soon'",
         ),
         (
+            "sources:\n  - name: a\n    url: https://example.com/a.xml\n    interval: .inf\n",
+            "sources.yaml:4: sources[0].interval: not a duration: inf (at most 365d)",
+        ),
+        (
+            "sources:\n  - name: a\n    url: https://example.com/a.xml\n    interval: 99999999999d\n",
+            "sources.yaml:4: sources[0].interval: not a duration: '99999999999d' (at most 365d)",
+        ),
+        (
             "sources:\n  - name: a\n    url: https://example.com/a.xml\n  - name: a\n    url: https://example.com/b.xml\n",
             "sources.yaml:4: sources[1].name: duplicate name 'a'",
         ),
