@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "oly_", "__hs", "_hs")
 _TRACKING_KEYS = frozenset(
@@ -26,7 +26,6 @@ _TRACKING_KEYS = frozenset(
         "ns_fee",
         "rss",
         "smid",
-        "cid",
         "at_medium",
         "at_campaign",
         "xtor",
@@ -55,7 +54,7 @@ def unwrap(url: str) -> str:
     """The target of a news-search redirect link, when it is in the URL; else `url`."""
     for _ in range(3):
         parts = urlsplit(url)
-        keys = _REDIRECTORS.get(parts.netloc.lower())
+        keys = _REDIRECTORS.get((parts.hostname or "").lower())
         if not keys:
             return url
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -77,17 +76,20 @@ def canonical(url: str | None) -> str | None:
         return url
     if parts.scheme not in ("http", "https"):
         return url
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _TRACKING_KEYS and not k.lower().startswith(_TRACKING_PREFIXES)
-    ]
+    # Tracking parameters are dropped; the others are kept as written (re-encoding them turned
+    # `%20` into `+` and `?x` into `?x=`).
+    query = "&".join(piece for piece in parts.query.split("&") if piece and not _tracking(piece))
     netloc = parts.netloc.lower()
     if netloc.endswith(":80") and parts.scheme == "http":
         netloc = netloc[:-3]
     if netloc.endswith(":443") and parts.scheme == "https":
         netloc = netloc[:-4]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def _tracking(piece: str) -> bool:
+    key = unquote_plus(piece.split("=", 1)[0]).lower()
+    return key in _TRACKING_KEYS or key.startswith(_TRACKING_PREFIXES)
 
 
 def outlet_of(url: str) -> str | None:
