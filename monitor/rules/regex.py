@@ -48,7 +48,8 @@ class RegexRule(RuleOptions):
     @classmethod
     def _re2(cls, value: list[str]) -> list[str]:
         for pattern in value:
-            compile_pattern(pattern)
+            if compile_pattern(pattern).search("") is not None:
+                raise ValueError(f"{pattern!r} matches an empty text, so it would match every item")
         return value
 
     def compile(self, topic: CompiledTopic, index: TermIndex) -> CompiledRule:

@@ -46,6 +46,8 @@ def test_the_shipped_rules_are_valid() -> None:
         ("  - name: x\n    kind: telepathy\n", 13, "unknown kind 'telepathy'"),
         ("  - name: claim\n    kind: ruling\n", 12, "duplicate rule name 'claim'"),
         ("  - name: r\n    kind: regex\n    patterns: ['(a)\\1']\n", 14, "RE2 cannot run"),
+        ("  - name: r\n    kind: regex\n    patterns: ['']\n", 14, "matches an empty text"),
+        ("  - name: r\n    kind: regex\n    patterns: ['x', 'a*']\n", 14, "matches an empty"),
     ],
 )
 def test_it_names_file_line_and_key(tmp_path: Path, extra: str, line: int, message: str) -> None:
