@@ -110,15 +110,18 @@ def append_source(path: Path, values: dict[str, Any]) -> SourceBase:
     source = validate_source(values)
     if any(s.name == source.name for s in existing):
         raise ConfigError(f"a source named '{source.name}' already exists", path=str(path))
-    if data is None:
-        data = CommentedMap()
-    if data.get("sources") is None:
-        data["sources"] = CommentedSeq()
     entry = CommentedMap()
     for key, value in values.items():
         entry[key] = CommentedSeq(value) if isinstance(value, list | tuple) else value
-    data["sources"].append(entry)
-    new_text = yamlfile.dump(data)
+    if data is None:
+        # Empty, or comments only: they are kept above the new list.
+        head = text if not text or text.endswith("\n") else text + "\n"
+        new_text = head + yamlfile.dump(CommentedMap(sources=CommentedSeq([entry])))
+    else:
+        if data.get("sources") is None:
+            data["sources"] = CommentedSeq()
+        data["sources"].append(entry)
+        new_text = yamlfile.dump(data)
     parse_sources(yamlfile.loads(new_text, str(path)), path=str(path))  # never write a bad file
     yamlfile.write_atomic(path, new_text)
     return source
