@@ -210,7 +210,7 @@ def test_an_unreachable_database_is_named_without_its_passwords(
 def test_sources_add_keeps_the_comments_of_a_file_holding_only_comments(config_dir: Path) -> None:
     path = config_dir / "sources.yaml"
     path.write_text("# our sources, see the wiki\n# (none yet)\n")
-    code, out, err = cli("sources", "add", "https://example.com/a.xml", "--name", "a", "--no-check")
+    code, _, err = cli("sources", "add", "https://example.com/a.xml", "--name", "a", "--no-check")
     assert code == 0, err
     text = path.read_text()
     assert text.startswith("# our sources, see the wiki\n# (none yet)\nsources:\n")
