@@ -37,7 +37,17 @@ def load(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raw = exc.object if isinstance(exc.object, bytes) else b""
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column}"
+            " (save the file as UTF-8)",
+            path=str(path),
+            line=line,
+        ) from None
+    except OSError as exc:
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
     return loads(text, str(path))
 

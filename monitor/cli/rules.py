@@ -248,8 +248,14 @@ def test(
 
 def _fetch_text(url: str) -> tuple[str, str]:
     """Title and plain text of a web page (monitor.fetch: time and size caps)."""
-    from monitor.fetch import Fetcher, Limits
+    from monitor.errors import FetchError
+    from monitor.fetch import Fetcher, Limits, check_url
     from monitor.htmltext import html_to_text
+
+    try:
+        check_url(url)
+    except FetchError as exc:
+        raise ConfigError(f"--url: {exc}") from None  # bad input: exit 2
 
     async def go() -> bytes:
         limits = Limits(

@@ -215,3 +215,13 @@ def test_sources_add_keeps_the_comments_of_a_file_holding_only_comments(config_d
     text = path.read_text()
     assert text.startswith("# our sources, see the wiki\n# (none yet)\nsources:\n")
     assert "name: a" in text
+
+
+def test_a_sources_file_that_is_not_utf8_names_its_line(config_dir: Path) -> None:
+    path = config_dir / "sources.yaml"
+    content = b"sources:\n  - name: caf\xe9\n    url: https://example.com/a.xml\n"
+    path.write_bytes(content)
+    code, err = _error_line(["sources", "list"])
+    assert code == 2
+    assert "sources.yaml:2: not UTF-8 text: byte 0xe9 at column 14" in err
+    assert path.read_bytes() == content

@@ -140,3 +140,11 @@ def test_rules_test_reads_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert "claimed-amount" in data["matched_rules"]
+
+
+def test_rules_test_with_an_invalid_url_is_bad_input(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["rules", "test", "--url", "notaurl", "--config-dir", str(config(tmp_path))]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --url: not an http(s) URL: 'notaurl'"
