@@ -242,6 +242,10 @@ KIND_CUES: dict[str, list[str]] = {
         "can't pursue", "cannot pursue", "can not pursue", "klagepunkte", "teil der klage",
         "teilweise abgewiesen", "teilweise ab", "klage ~ ab", "teile der", "teile von",
         "要求驳回", "要求駁回", "请求驳回", "請求駁回", "申请驳回", "申請駁回", "撤销诉讼",
+        # a court rejecting the suit itself is its dismissal, in any language
+        "rejected _ lawsuit", "rejects _ lawsuit", "rejected _ suit", "rejects _ suit",
+        "a rejete _ plainte", "rejette _ plainte", "desestimo _ demanda", "desestima _ demanda",
+        "rechazo _ demanda", "rechaza _ demanda",
     ],
     "summary_judgment": [
         "summary judgment", "avoid a trial", "avoid trial", "avoid a jury trial",
