@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -178,6 +179,17 @@ class FeedServer:
             h.wfile.write(body)
         except OSError:
             return
+
+
+def gzip_bomb(size: int = 256 * 1024 * 1024, *, prefix: bytes = b"") -> bytes:
+    """gzip of `prefix` and `size` zero bytes (whole MiB), compressed a MiB at a time so that
+    making it never holds the inflated body (other tests measure the process's peak memory)."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip container
+    block = b"\0" * (1024 * 1024)
+    out = [comp.compress(prefix)]
+    out += [comp.compress(block) for _ in range(size // len(block))]
+    out.append(comp.flush())
+    return b"".join(out)
 
 
 def rss(items: list[tuple[str, str]], *, title: str = "Test feed", lang: str = "en") -> bytes:

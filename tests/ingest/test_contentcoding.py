@@ -9,7 +9,7 @@ import tracemalloc
 import zlib
 
 import pytest
-from feedserver import FeedServer, Route, rss
+from feedserver import FeedServer, Route, gzip_bomb, rss
 
 from monitor.contentcoding import Decoder
 from monitor.errors import FetchError
@@ -21,17 +21,6 @@ BODY = rss([(f"k{i}", f"Story number {i}") for i in range(200)])
 def _raw_deflate(data: bytes) -> bytes:
     z = zlib.compressobj(wbits=-zlib.MAX_WBITS)
     return z.compress(data) + z.flush()
-
-
-def _gzip_zeros(n: int, prefix: bytes = b"") -> bytes:
-    """gzip of `prefix` and n zero bytes, made a megabyte at a time (the test process's peak
-    memory is measured by other tests)."""
-    z = zlib.compressobj(wbits=zlib.MAX_WBITS | 16)
-    parts = [z.compress(prefix)]
-    zeros = b"\0" * 1_000_000
-    for _ in range(n // len(zeros)):
-        parts.append(z.compress(zeros))
-    return b"".join(parts) + z.flush()
 
 
 def _decode(body: bytes, coding: str | None, limit: int = 10**7, chunk: int = 4096) -> bytes:
@@ -60,7 +49,7 @@ def test_codings_are_undone(coding: str | None, encoded: bytes) -> None:
 
 
 def test_a_stacked_bomb_stops_at_the_cap_without_inflating_it() -> None:
-    bomb = gzip.compress(_gzip_zeros(200_000_000))  # ~20 KB on the wire
+    bomb = gzip.compress(gzip_bomb(200_000_000))  # ~20 KB on the wire
     assert len(bomb) < 100_000
     tracemalloc.start()
     try:
@@ -88,7 +77,7 @@ def test_unknown_and_corrupt_codings_are_permanent_errors() -> None:
 
 
 def test_a_stacked_bomb_from_a_server_is_reported_and_bounded(feed_server: FeedServer) -> None:
-    bomb = gzip.compress(_gzip_zeros(300_000_000, prefix=b"<rss>"))
+    bomb = gzip.compress(gzip_bomb(300_000_000, prefix=b"<rss>"))
     url = feed_server.add(
         "/bomb.xml", Route(body=bomb, etag=False, headers={"Content-Encoding": "gzip, gzip"})
     )

@@ -9,10 +9,9 @@ import resource
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
-from feedserver import FeedServer, Route, rss
+from feedserver import FeedServer, Route, gzip_bomb, rss
 from support import count, write_sources
 
 MONITOR = [sys.executable, "-m", "monitor"]
@@ -39,14 +38,6 @@ def _large_entity_repeated() -> bytes:
     ).encode()
 
 
-def _gzip_bomb(size: int = 256 * 1024 * 1024) -> bytes:
-    comp = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip container
-    block = b"\0" * (1024 * 1024)
-    out = [comp.compress(block) for _ in range(size // len(block))]
-    out.append(comp.flush())
-    return b"".join(out)
-
-
 def test_hostile_sources_are_bounded_reported_and_do_not_stop_good_ones(
     feed_server: FeedServer, config_dir: Path, db_url: str
 ) -> None:
@@ -56,7 +47,7 @@ def test_hostile_sources_are_bounded_reported_and_do_not_stop_good_ones(
     hostile = {
         "nested-entities": s.add("/bomb1.xml", Route(body=_nested_entity_bomb())),
         "large-entity": s.add("/bomb2.xml", Route(body=_large_entity_repeated())),
-        "gzip-bomb": s.add("/gz.xml", Route(raw_gzip=_gzip_bomb())),
+        "gzip-bomb": s.add("/gz.xml", Route(raw_gzip=gzip_bomb())),
         "endless": s.add("/endless.xml", Route(endless=True)),
         "trickle": s.add("/slow.xml", Route(body=rss([("s", "slow")]), trickle=1.0)),
         "redirect-loop": s.add("/loop.xml", Route(redirect_to=s.url("/loop2.xml"))),
