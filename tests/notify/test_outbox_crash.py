@@ -36,6 +36,18 @@ def _raise_many(engine: Engine, n: int) -> list[int]:
     return ids
 
 
+def _slack_channels(cfg: Path, slack: FakeSlack) -> notify.Channels:
+    """The bot-token Slack channel, posting to the fake Slack server."""
+    return notify.load_channels(
+        Paths(cfg),
+        environ={
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_CHANNEL": "#legal",
+            "SLACK_API_URL": slack.api_url,
+        },
+    )
+
+
 def _alert_no(req_body: dict[str, Any]) -> int:
     """Which of the raised alerts (1..n) a request carries, read from its header block."""
     header: str = req_body["blocks"][0]["text"]["text"]
@@ -77,14 +89,7 @@ def test_a_process_killed_while_delivering_loses_nothing_and_repeats_at_most_one
 
     # Restart after the dead worker's lease ran out.
     slack.delay = 0.0
-    channels = notify.load_channels(
-        Paths(cfg),
-        environ={
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_CHANNEL": "#legal",
-            "SLACK_API_URL": slack.api_url,
-        },
-    )
+    channels = _slack_channels(cfg, slack)
     later = datetime.now(UTC) + outbox.LEASE + timedelta(seconds=5)
     report = notify.deliver(engine, channels, now=later, owner="restarted")
 
@@ -103,14 +108,7 @@ def test_two_workers_delivering_at_once_never_send_a_row_twice(
 ) -> None:
     ids = _raise_many(engine, 12)
     slack.delay = 0.03
-    channels = notify.load_channels(
-        Paths(cfg),
-        environ={
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_CHANNEL": "#legal",
-            "SLACK_API_URL": slack.api_url,
-        },
-    )
+    channels = _slack_channels(cfg, slack)
     errors: list[BaseException] = []
 
     def worker(owner: str) -> None:
@@ -140,14 +138,7 @@ def test_two_deliveries_of_one_process_at_once_never_send_a_row_twice(
     process, neither naming an owner."""
     ids = _raise_many(engine, 6)
     slack.delay = 0.1
-    channels = notify.load_channels(
-        Paths(cfg),
-        environ={
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_CHANNEL": "#legal",
-            "SLACK_API_URL": slack.api_url,
-        },
-    )
+    channels = _slack_channels(cfg, slack)
     errors: list[BaseException] = []
 
     def worker() -> None:
