@@ -126,8 +126,8 @@ def _read(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
     said = headers.get("content-language")
     header_lang = said.replace("_", "-") if said else None
     if root is not None and root.tag == f"{{{_ATOM}}}feed":
-        feed_info = _atom_feed(root, header_lang)
-        result.update(feed=feed_info, entries=_atom_entries(root, base, spaces))
+        result["feed"] = _atom_feed(root, header_lang)
+        result["entries"] = _atom_entries(root, base, spaces)
         result["version"] = "atom10"
         return result
     if root is None or root.tag != "rss" or root.attrib.get("version", "").strip() != "2.0":

@@ -38,7 +38,7 @@ def load(path: Path) -> Any:
     except FileNotFoundError:
         raise ConfigError("file not found", path=str(path)) from None
     except UnicodeDecodeError as exc:
-        raw = exc.object if isinstance(exc.object, bytes) else b""
+        raw = bytes(exc.object)
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ConfigError(
