@@ -168,16 +168,12 @@ def deliver(
     owner: str | None = None,
     limit: int = 50,
 ) -> DeliveryReport:
-    """Send what the outbox holds that is due (up to `limit` rows per channel).
-
-    Each call leases as an owner of its own: `monitor run` delivers from two threads (after
-    each poll and every few seconds), and rows leased by the other call must stay its own, not
-    be claimed again as this process's (each alert was posted twice)."""
+    """Send what the outbox holds that is due (up to `limit` rows per channel)."""
     return outbox.deliver_due(
         engine,
         channels.notifiers,
         now=now or datetime.now(UTC),
-        owner=owner or make_owner(),
+        owner=owner or _owner(),
         limit=limit,
     )
 

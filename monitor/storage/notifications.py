@@ -136,7 +136,8 @@ def claim_channel(
 ) -> list[Claimed]:
     """Claim the due head of one channel's queue, in id order (alert before its updates).
 
-    The head stops at the first row that is not due or is leased by another worker, so a channel
+    The head stops at the first row that is not due or is being sent under a live lease (by any
+    worker, this one included), so a channel
     is never delivered out of order nor by two workers at once."""
     with _writer(engine, f"delivery:{channel}") as conn:
         if conn is None:
@@ -155,7 +156,9 @@ def claim_channel(
         ).all()
         ids: list[int] = []
         for row in rows:
-            leased = row.status == "sending" and row.lease_owner != owner and row.lease_until > now
+            # A row being sent under a live lease is never taken again, not even by its own
+            # owner: another thread of the same process may be sending it right now.
+            leased = row.status == "sending" and row.lease_until > now
             if leased or row.next_attempt_at > now:
                 break
             ids.append(row.id)
@@ -169,7 +172,7 @@ def claim_channel(
                     DELIVERY.c.status == "pending",
                     and_(
                         DELIVERY.c.status == "sending",
-                        or_(DELIVERY.c.lease_until < now, DELIVERY.c.lease_owner == owner),
+                        DELIVERY.c.lease_until < now,
                     ),
                 ),
             )
