@@ -137,8 +137,7 @@ def claim_channel(
     """Claim the due head of one channel's queue, in id order (alert before its updates).
 
     The head stops at the first row that is not due or is being sent under a live lease (by any
-    worker, this one included), so a channel
-    is never delivered out of order nor by two workers at once."""
+    worker, this one included), so a channel is never delivered out of order nor twice at once."""
     with _writer(engine, f"delivery:{channel}") as conn:
         if conn is None:
             return []
