@@ -9,6 +9,7 @@ checked. Here every step of a chain of codings is asked for at most what is left
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from typing import Protocol
 
 from monitor.errors import FetchError
@@ -57,7 +58,7 @@ class _Deflate:
         return self._z.flush()
 
 
-STEPS: dict[str, type[_Gzip] | type[_Deflate]] = {
+STEPS: dict[str, Callable[[], _Step]] = {
     "gzip": _Gzip,
     "x-gzip": _Gzip,
     "deflate": _Deflate,
