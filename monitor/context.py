@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
-from monitor.config import load_sources
+from monitor.config.settings import Paths, database_url
+from monitor.config.sources_file import load_sources
 from monitor.errors import ConfigError
-from monitor.fetch import Limits
-from monitor.settings import Paths, database_url
+from monitor.fetch.client import Limits
 from monitor.storage.engine import make_engine, upgrade
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from monitor.notify import Channels
+    from monitor.deliver.channels import Channels
     from monitor.rules import RuleSet
     from monitor.sources import SourceBase
 
@@ -88,7 +88,7 @@ class Context:
 
     def channels(self) -> Channels:
         """Notification channels from notifiers/*.yaml, else the environment (console always)."""
-        from monitor.notify import load_channels
+        from monitor.deliver.channels import load_channels
 
         stamp = _stamp(self.paths.notifiers_dir)
         self._channels = self._reload(

@@ -7,11 +7,17 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 Severity = Literal["alert", "digest"]
 ObservationKind = Literal["match", "claim", "ruling", "amount"]
+
+
+def as_utc(dt: datetime) -> datetime:
+    """Aware UTC. A naive datetime is taken as UTC already: SQLite hands back the UTC values we
+    stored without their zone, and feeds and command lines often give none."""
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,26 +14,24 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
-from monitor import notify
-from monitor.backoff import next_check
 from monitor.context import Context
+from monitor.deliver import channels as notify
+from monitor.developments import matching
+from monitor.developments.matching import Route
 from monitor.errors import ConfigError, FetchError
-from monitor.poller import INLINE_PARSE_BELOW, Outcome, collect, make_pool, start_workers
+from monitor.fetch.backoff import next_check
+from monitor.fetch.poller import INLINE_PARSE_BELOW, Outcome, collect, make_pool, start_workers
 from monitor.sources import SourceBase, Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
-from monitor.storage.models import Cycle
-
-if TYPE_CHECKING:
-    from monitor.signals import Route
+from monitor.storage.models import Cycle, table_of
 
 log = logging.getLogger(__name__)
-CYCLE = Cycle.__table__  # type: ignore[attr-defined]
+CYCLE = table_of(Cycle)
 STORE_BATCH = 16  # sources per transaction at most while the cycle runs
 BACKLOG_BATCH = 5_000  # items read by the rules per round (bounds memory on a first poll)
 
@@ -181,10 +179,13 @@ async def run_cycle(
             log.warning("source failed source=%s error=%s", sr.name, sr.error)
 
     channels = ctx.channels()
+    # rules → observations → facts and stories → alerts in the outbox (developments.matching)
     report.alerts += match_backlog(ctx, route=channels.route, now=now)
+    # source health → "down", "silent" and "recovered" alerts (deliver.health)
     with Session(ctx.engine) as session, session.begin():
         silence = {s.name: s.expected_silence for s in configured}
         report.alerts += len(notify.check_health(session, channels, now=now, silence=silence))
+    # the outbox → the channels (deliver.outbox)
     await notify.deliver_async(ctx.engine, channels)
     return _finish(ctx, report)
 
@@ -207,9 +208,7 @@ def match_backlog(ctx: Context, *, route: Route, now: datetime) -> int:
             with ctx.engine.begin() as conn:
                 item_store.mark_all_matched(conn)
             return alerts
-        from monitor import signals  # the rules' machinery: imported once there is work
-
-        found = signals.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
+        found = matching.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
         alerts += len(found.alerts)
         if len(ids) < BACKLOG_BATCH:
             return alerts

@@ -1,5 +1,5 @@
 """APScheduler wiring only. A few fixed jobs on the in-memory job store (never shared between
-processes: LIBRARY-NOTES pitfall 1); per-source schedules live in the `source` table, so the
+processes: APScheduler 3 has no locking, so two processes would each run every job); per-source schedules live in the `source` table, so the
 tick just runs a cycle over the sources that are due. Every job is also a CLI command."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor import notify
+from monitor.config.settings import Paths
 from monitor.context import Context
+from monitor.deliver import channels as notify
 from monitor.errors import MonitorError
+from monitor.fetch.poller import make_pool
 from monitor.pipeline import run_cycle
-from monitor.poller import make_pool
-from monitor.settings import Paths
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _job(
         name=name,
         max_instances=1,  # never two cycles at once
         coalesce=True,  # missed runs collapse into one
-        misfire_grace_time=seconds * 4,  # the default of 1 s silently drops late runs (pitfall 2)
+        misfire_grace_time=seconds * 4,  # the default of 1 s silently drops late runs
         jitter=max(1, seconds // 10),
         next_run_time=datetime.now(UTC),
     )

@@ -37,7 +37,7 @@ def backtest(
                 ruleset = RuleSet.build([load_rule_file(rules)])
             else:
                 ruleset = ctx.ruleset()
-            from monitor.signals import replay
+            from monitor.developments.matching import replay
 
             found = replay(ctx.engine, ruleset=ruleset, since=parse_day(since))
         finally:

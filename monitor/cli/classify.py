@@ -34,8 +34,8 @@ def classify(
 ) -> None:
     """Run the rules on JSON lines ({id, text, title?, lang?, url?, published?}); print one
     JSON line each: {id, relevant, claim_amount_usd, ruling, rules}."""
-    from monitor.classify import InputLineError
     from monitor.rules import load_ruleset
+    from monitor.rules.classify import InputLineError
 
     with user_errors():
         ruleset = load_ruleset(paths(config_dir).rules_dir)
@@ -55,7 +55,7 @@ def classify(
 
 
 def _run(ruleset: RuleSet, lines: Iterable[str]) -> None:
-    from monitor.classify import classify_lines
+    from monitor.rules.classify import classify_lines
 
     for answer in classify_lines(ruleset, lines):
         sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")

@@ -12,8 +12,8 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from monitor.config.settings import Paths, resolve_paths
 from monitor.errors import ConfigError, MonitorError
-from monitor.settings import Paths, resolve_paths
 
 F = TypeVar("F", bound=Callable[..., Any])
 

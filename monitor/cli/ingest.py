@@ -9,15 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from monitor import config
 from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.config import sources_file as config
+from monitor.config.durations import format_duration
 from monitor.context import Context
+from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError
-from monitor.fetch import Fetcher, Limits
-from monitor.htmltext import one_line
+from monitor.fetch.client import Fetcher, Limits
+from monitor.parse.htmltext import one_line
 from monitor.pipeline import CycleReport, run_cycle
 from monitor.sources import Validators
-from monitor.sources.base import format_duration
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.engine import current_revision, head_revision, redact
@@ -45,7 +46,7 @@ def parse_day(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ConfigError(f"--since: not a date: {value!r} (use YYYY-MM-DD)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return as_utc(parsed)
 
 
 def _iso(value: Any) -> Any:

@@ -12,15 +12,16 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import Engine
 
-from monitor import digest, notify, outbox
 from monitor.cli.common import ConfigDirOption, JsonOption, fail, paths, print_json, user_errors
+from monitor.config.settings import database_url
+from monitor.deliver import channels as notify
+from monitor.deliver import digest, outbox
 from monitor.domain import AlertDraft
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.base import Message, cut, one_line
 from monitor.notifiers.email import EmailNotifier
 from monitor.notifiers.slack import SlackBotNotifier, SlackWebhookNotifier
 from monitor.notifiers.templating import make_env
-from monitor.settings import database_url
 from monitor.storage.engine import make_engine, upgrade
 
 outbox_app = typer.Typer(

@@ -20,7 +20,7 @@ from monitor.cli.common import (
     user_errors,
 )
 from monitor.errors import ConfigError
-from monitor.langid import detect as detect_language
+from monitor.parse.langid import detect as detect_language
 
 MAX_URL_BYTES = 2 * 1024 * 1024
 
@@ -247,10 +247,10 @@ def test(
 
 
 def _fetch_text(url: str) -> tuple[str, str]:
-    """Title and plain text of a web page (monitor.fetch: time and size caps)."""
+    """Title and plain text of a web page (monitor.fetch.client: time and size caps)."""
     from monitor.errors import FetchError
-    from monitor.fetch import Fetcher, Limits, check_url
-    from monitor.htmltext import html_to_text
+    from monitor.fetch.client import Fetcher, Limits, check_url
+    from monitor.parse.htmltext import html_to_text
 
     try:
         check_url(url)

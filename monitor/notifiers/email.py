@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from jinja2 import Environment
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from monitor.config.settings import Secret
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.base import (
     BuildContext,
@@ -26,7 +27,6 @@ from monitor.notifiers.base import (
     check_env_name,
     one_line,
 )
-from monitor.settings import Secret
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class EmailSender:
                 smtp.ehlo()
                 if s.security == "starttls":
                     if not smtp.has_extn("starttls"):
-                        # Never fall back to plain text (LIBRARY-NOTES pitfall 24).
+                        # Never fall back to plain text (a server that does not offer STARTTLS may be a downgrade attack).
                         raise NotifyError(
                             f"smtp {s.host}:{s.port} does not offer STARTTLS "
                             "(set SMTP_SECURITY=ssl or none if that is intended)",

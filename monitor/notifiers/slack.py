@@ -3,7 +3,7 @@ story go in the alert's thread (`thread_ts`); an incoming webhook posts alerts o
 
 Retries: the SDK's retry handlers are turned off on purpose. They sleep inside `send` (a 429's
 Retry-After can be a minute, stalling the poll loop) and keep nothing across a restart; the outbox
-retries instead, persisted, with jitter and the server's Retry-After (LIBRARY-NOTES pitfall 12)."""
+retries instead, persisted, with jitter and the server's Retry-After."""
 
 from __future__ import annotations
 

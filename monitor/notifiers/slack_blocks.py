@@ -2,7 +2,7 @@
 value in bold), old → new value, outlets with links, the court-record marker, and a plain-text
 fallback. Every piece of text is escaped (`& < >`, Slack's formatting reference, "Escaping text"),
 links are http(s) only, and Slack's limits hold: header 150 characters, section 3,000, 50 blocks,
-and the undocumented ~13k aggregate (`msg_blocks_too_long`, LIBRARY-NOTES pitfall 13)."""
+and the undocumented ~13k aggregate (`msg_blocks_too_long`, which the SDK's models do not check)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from monitor import yamlfile
+from monitor.config import yamlfile
 from monitor.errors import ConfigError
 from monitor.rules.amount_threshold import AmountThresholdRule
 from monitor.rules.base import RuleOptions
@@ -83,13 +83,7 @@ def rule_file_from_data(data: Any, path: Path) -> RuleFile:
         if not isinstance(raw, Mapping):
             raise ConfigError(f"rules[{i}]: expected a mapping", path=name, line=line)
         kind = raw.get("kind")
-        model = KINDS.get(str(kind))
-        if model is None:
-            line = yamlfile.line_of(data, ["rules", i, "kind"])
-            known = ", ".join(KINDS)
-            raise ConfigError(
-                f"rules[{i}].kind: unknown kind {kind!r} (known: {known})", path=name, line=line
-            )
+        model = yamlfile.kind_model(KINDS, kind, data=data, loc=["rules", i], path=name)
         try:
             rules.append(model.model_validate(raw))
         except ValidationError as exc:

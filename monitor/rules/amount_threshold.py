@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.domain import Observation
-from monitor.money import decimal_str, format_range
 from monitor.rules.base import CompiledRule, Document, RuleOptions, RuleResult, evidence
+from monitor.rules.money import decimal_str, format_range
 from monitor.rules.query import TermIndex, TermRef
 from monitor.rules.topic import CompiledTopic
 

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.domain import Evidence, Item, Observation, Severity
-from monitor.money import MoneyMention, find_money
-from monitor.textnorm import Folded, fold, fold_str, guess_language, sentences
+from monitor.parse.textnorm import Folded, fold, fold_str, guess_language, sentences
+from monitor.rules.money import MoneyMention, find_money
 
 if TYPE_CHECKING:
     from monitor.rules.query import TermIndex

@@ -12,9 +12,9 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.domain import Observation
-from monitor.lexicon import claims as cl
-from monitor.money import MoneyMention, decimal_str, format_range
 from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, RuleResult, evidence
+from monitor.rules.lexicon import claims as cl
+from monitor.rules.money import MoneyMention, decimal_str, format_range
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from monitor import yamlfile
+from monitor.config import yamlfile
 from monitor.errors import ConfigError
 from monitor.rules import KINDS, load_rule_file, rule_file_from_data, rule_files
 

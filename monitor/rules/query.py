@@ -13,10 +13,10 @@ import re2
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from monitor.errors import ConfigError
-from monitor.textnorm import CJK_RE, fold_str
+from monitor.parse.textnorm import CJK_RE, fold_str
 
 # RE2's default 8 MiB budget silently matches nothing with a few hundred patterns in one Set
-# (LIBRARY-NOTES: "DFA out of memory"); 256 MiB holds thousands.
+# (it logs "DFA out of memory" and goes on); 256 MiB holds thousands.
 SET_MAX_MEM = 256 << 20
 _SPLIT = re.compile(r"[\s\-\u2010\u2011\u2013_]+")
 

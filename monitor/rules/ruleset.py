@@ -10,10 +10,10 @@ from pathlib import Path
 
 from monitor.domain import Item, Observation
 from monitor.errors import ConfigError
+from monitor.parse.textnorm import fold_str
 from monitor.rules.base import CompiledRule, Document, RuleOptions, url_words
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic, Topic, compile_topic
-from monitor.textnorm import fold_str
 
 # Kinds that read only items about their topic whatever their options (the others say so with
 # `scope: relevant`, their default).

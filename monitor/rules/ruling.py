@@ -4,17 +4,16 @@ relevant to the topic (news, or a docket entry from the court record); output: o
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import Field
 
-from monitor.domain import Evidence, Item, Observation
-from monitor.lexicon import rulings as rl
+from monitor.domain import Evidence, Observation
 from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, RuleResult
+from monitor.rules.court_record import classify_docket_entry
+from monitor.rules.lexicon import rulings as rl
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic
 
@@ -83,16 +82,6 @@ def _own_clause(gap: str) -> str:
         # "will be granted in part and denied in part": coordinated decisions share the modal.
         return gap
     return ""
-
-
-def _docket_classifier() -> Callable[[Item], tuple[str, str] | None] | None:
-    """monitor.docket.classify_docket_entry, if that module is installed (imported lazily)."""
-    try:
-        module = importlib.import_module("monitor.docket")
-    except ImportError:
-        return None
-    func = getattr(module, "classify_docket_entry", None)
-    return cast("Callable[[Item], tuple[str, str] | None] | None", func)
 
 
 class RulingMatcher:
@@ -251,8 +240,7 @@ class RulingMatcher:
         return RuleResult(self.name, self.kind, slug, True, best.reason, (obs,))
 
     def _docket(self, doc: Document) -> RuleResult:
-        classify = _docket_classifier()
-        found = classify(doc.item) if classify is not None else None
+        found = classify_docket_entry(doc.item)
         if found is None:
             return RuleResult(
                 self.name, self.kind, self.topic.slug, False, "docket entry is no ruling"

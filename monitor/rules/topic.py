@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitor.lexicon import alternation
-from monitor.lexicon.claims import FROM_ONE_DEFENDANT, ONE_DEFENDANT_OWES, PER_DEFENDANT
-from monitor.lexicon.rulings import PLAINTIFF_MOTION
+from monitor.parse.textnorm import fold_str
 from monitor.rules.base import Document
+from monitor.rules.lexicon import alternation
+from monitor.rules.lexicon.claims import FROM_ONE_DEFENDANT, ONE_DEFENDANT_OWES, PER_DEFENDANT
+from monitor.rules.lexicon.rulings import PLAINTIFF_MOTION
 from monitor.rules.query import CompiledQuery, Query, TermIndex, compile_query
-from monitor.textnorm import fold_str
 
 
 class Party(BaseModel):

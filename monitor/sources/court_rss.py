@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 
 from monitor.domain import Item
-from monitor.fetch import Response
-from monitor.htmltext import fold_whitespace, html_to_text
-from monitor.parse import bozo_warning, entry_datetime, parse_feed
+from monitor.fetch.client import Response
+from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
+from monitor.parse.htmltext import fold_whitespace, html_to_text
 from monitor.sources.base import Parsed, SourceBase
 from monitor.sources.dockets import (
     DocketEntry,

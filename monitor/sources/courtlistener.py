@@ -13,12 +13,13 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from pydantic import Field, field_validator
 
+from monitor.config.durations import Duration
+from monitor.config.settings import secret_env
 from monitor.domain import Item
 from monitor.errors import FetchError, ParseError
-from monitor.fetch import Fetcher, Response
-from monitor.htmltext import fold_whitespace
-from monitor.settings import secret_env
-from monitor.sources.base import Duration, Parsed, SourceBase, Validators
+from monitor.fetch.client import Fetcher, Response
+from monitor.parse.htmltext import fold_whitespace
+from monitor.sources.base import Parsed, SourceBase, Validators
 from monitor.sources.dockets import DocketEntry, DocketParsed, overlap_warning
 
 API_ROOT = "https://www.courtlistener.com/api/rest/v4/"

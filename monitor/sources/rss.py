@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from monitor.domain import Item
-from monitor.fetch import Response
-from monitor.htmltext import html_to_text, one_line
-from monitor.langid import detect
-from monitor.parse import bozo_warning, entry_datetime, parse_feed
+from monitor.fetch.client import Response
+from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
+from monitor.parse.htmltext import html_to_text, one_line
+from monitor.parse.langid import detect
+from monitor.parse.urls import canonical, outlet_of
 from monitor.sources.base import Parsed, SourceBase
-from monitor.urls import canonical, outlet_of
 
 MAX_TEXT_CHARS = 20_000
 

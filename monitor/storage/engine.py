@@ -66,7 +66,7 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets readers (the CLI) run while the scheduler writes; busy_timeout makes writers wait
-    # instead of failing with "database is locked" (LIBRARY-NOTES pitfall 17).
+    # instead of failing with "database is locked" (without it, most writes from a few processes fail at once).
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")

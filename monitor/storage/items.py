@@ -12,10 +12,10 @@ from sqlalchemy.engine import Connection
 
 from monitor import domain
 from monitor.storage.dialect import insert_ignore
-from monitor.storage.models import Item, Source
+from monitor.storage.models import Item, Source, table_of
 
-ITEM = Item.__table__  # type: ignore[attr-defined]
-SOURCE = Source.__table__  # type: ignore[attr-defined]
+ITEM = table_of(Item)
+SOURCE = table_of(Source)
 _CHUNK = 400
 
 

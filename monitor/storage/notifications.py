@@ -4,7 +4,7 @@ fencing, and source-health transitions (digest runs: storage/digest_runs.py).
 Claims are compare-and-set updates, so two workers never hold the same row: on PostgreSQL
 `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING` under a per-channel
 advisory lock (keeps a channel's order across workers); on SQLite the claim runs in
-`BEGIN IMMEDIATE` (one writer at a time; LIBRARY-NOTES pitfall 16)."""
+`BEGIN IMMEDIATE` (one writer at a time: SQLite ignores SKIP LOCKED)."""
 
 from __future__ import annotations
 

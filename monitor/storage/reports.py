@@ -5,13 +5,14 @@ news reported that no docket entry has shown yet, and sources whose health is no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
+from monitor.domain import as_utc
 
 ALERT = SQLModel.metadata.tables["alert"]
 FACT = SQLModel.metadata.tables["fact"]
@@ -24,7 +25,7 @@ DOCKET_KINDS = ("court-rss", "courtlistener")  # source kinds that read the cour
 def _utc(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return as_utc(dt)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from monitor.storage.dialect import insert_ignore
-from monitor.storage.models import Item, Source, SourceKeys
+from monitor.storage.models import Item, Source, SourceKeys, table_of
 
-SOURCE = Source.__table__  # type: ignore[attr-defined]
-SOURCE_KEYS = SourceKeys.__table__  # type: ignore[attr-defined]
-ITEM = Item.__table__  # type: ignore[attr-defined]
+SOURCE = table_of(Source)
+SOURCE_KEYS = table_of(SourceKeys)
+ITEM = table_of(Item)
 
 
 @dataclass(frozen=True, slots=True)

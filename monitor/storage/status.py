@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from monitor.storage.models import Alert, Cycle, Delivery, Item, Source
+from monitor.storage.models import Alert, Cycle, Delivery, Item, Source, table_of
 
-SOURCE = Source.__table__  # type: ignore[attr-defined]
-ITEM = Item.__table__  # type: ignore[attr-defined]
-CYCLE = Cycle.__table__  # type: ignore[attr-defined]
-ALERT = Alert.__table__  # type: ignore[attr-defined]
-DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
+SOURCE = table_of(Source)
+ITEM = table_of(Item)
+CYCLE = table_of(Cycle)
+ALERT = table_of(Alert)
+DELIVERY = table_of(Delivery)
 
 
 def summary(conn: Connection) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from monitor.classify import classify_lines
 from monitor.rules import RuleSet
+from monitor.rules.classify import classify_lines
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.money import decimal_str, format_range, money_in
+from monitor.rules.money import decimal_str, format_range, money_in
 
 B = 10**9
 

@@ -25,7 +25,7 @@ def _configure(conn: object) -> None:
     context.configure(
         connection=conn,  # type: ignore[arg-type]
         target_metadata=target_metadata,
-        render_as_batch=True,  # SQLite cannot ALTER most things (LIBRARY-NOTES pitfall 15)
+        render_as_batch=True,  # SQLite cannot ALTER most things (batch mode rebuilds the table instead)
         compare_type=True,
     )
     with context.begin_transaction():

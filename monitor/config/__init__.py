@@ -1,0 +1,1 @@
+"""Configuration: environment and secrets, the YAML files the user edits (sources.yaml, notifiers/), durations."""

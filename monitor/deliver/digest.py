@@ -1,0 +1,354 @@
+"""The daily digest: a local day's developments (alerts, claim amount and its history, rulings,
+top stories, source health) → text + HTML email, sent once per (day, recipient). It also lists
+rulings the news reported more than `docket_grace` ago that the court record has not shown yet.
+
+`send_due` runs every minute: once the local digest time has passed it claims (day, recipient)
+through the unique digest_run row (insert-if-absent, then a compare-and-set with a lease), sends,
+and marks it sent. A failure is retried with backoff; a day missed (machine off, mail server
+down) is still sent up to `lookback_days` late."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+
+from monitor.config.notifiers_file import NEWS_ONLY_MAX_AGE, DigestSettings, NotifyConfig
+from monitor.deliver.outbox import backoff, utc
+from monitor.domain import AlertDraft
+from monitor.errors import ConfigError, NotifyError
+from monitor.notifiers.email import EmailSender
+from monitor.notifiers.templating import make_env
+from monitor.storage import digest_runs as q
+from monitor.storage import reports
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+PERMANENT_RETRY = timedelta(hours=1)
+HEALTH_KINDS = ("source_down", "source_silent", "source_recovered")
+
+
+class Sender(Protocol):
+    def send(self, to: Sequence[str], subject: str, text: str, html: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Development:
+    id: int
+    kind: str
+    severity: str
+    created_at: datetime
+    draft: AlertDraft
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimHistory:
+    subject: str
+    topic: str
+    current: reports.FactRow
+    history: tuple[reports.FactRow, ...]  # oldest first, the current value last
+    changed: bool
+
+
+@dataclass(slots=True)
+class DigestData:
+    day: date
+    zone: str
+    start: datetime
+    end: datetime
+    claims: list[ClaimHistory] = field(default_factory=list)
+    claim_alerts: list[Development] = field(default_factory=list)
+    rulings: list[Development] = field(default_factory=list)
+    other: list[Development] = field(default_factory=list)
+    health: list[Development] = field(default_factory=list)
+    unhealthy: list[reports.SourceRow] = field(default_factory=list)
+    stories: list[reports.StoryRow] = field(default_factory=list)
+    # Rulings only the news reported, past the grace period: a standing state, like unhealthy
+    # sources, so not counted as the day's developments (but the digest is not empty).
+    news_only: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Developments: the day's alerts and the stories no alert already told."""
+        told = {d.draft.story_id for d in self.alerts if d.draft.story_id is not None}
+        return len(self.alerts) + sum(1 for s in self.stories if s.id not in told)
+
+    @property
+    def alerts(self) -> list[Development]:
+        return [*self.claim_alerts, *self.rulings, *self.other, *self.health]
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0 and not self.unhealthy and not self.news_only
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    count: int
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    day: date
+    recipient: str
+    status: str  # sent | skipped | retrying | failed
+    error: str | None = None
+
+
+def window(day: date, settings: DigestSettings) -> tuple[datetime, datetime]:
+    """The 24 hours the digest of `day` covers, in UTC: from the digest time of the day before
+    to the digest time of `day` (local), so every moment is in exactly one digest whatever the
+    digest time (a morning digest tells yesterday and last night)."""
+    start = datetime.combine(day - timedelta(days=1), settings.at, tzinfo=settings.zone)
+    end = datetime.combine(day, settings.at, tzinfo=settings.zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def collect(
+    engine: Engine, day: date, settings: DigestSettings, *, now: datetime | None = None
+) -> DigestData:
+    start, end = window(day, settings)
+    now = utc(now or datetime.now(UTC))
+    data = DigestData(day=day, zone=str(settings.zone), start=start, end=end)
+    for row in reports.alerts_between(engine, start, end):
+        dev = Development(
+            row.id, row.kind, row.severity, row.created_at, AlertDraft.from_json(row.payload)
+        )
+        if row.kind in ("claim", "claim_change"):
+            data.claim_alerts.append(dev)
+        elif row.kind == "ruling":
+            data.rulings.append(dev)
+        elif row.kind in HEALTH_KINDS:
+            data.health.append(dev)
+        else:
+            data.other.append(dev)
+    by_subject: dict[str, list[reports.FactRow]] = {}
+    for fact in reports.confirmed_facts(engine, "claim:", end):
+        by_subject.setdefault(fact.subject, []).append(fact)
+    for subject, facts in sorted(by_subject.items()):
+        current = facts[-1]
+        changed = any(start <= f.confirmed_at < end for f in facts)
+        data.claims.append(
+            ClaimHistory(subject, current.topic, current, tuple(facts[-10:]), changed)
+        )
+    data.stories = reports.stories_between(engine, start, end, limit=settings.top_stories)
+    if end > now - timedelta(days=2):  # the current state only describes recent days
+        data.unhealthy = reports.unhealthy_sources(engine)
+        data.news_only = news_only_rulings(engine, min(end, now), settings)
+    return data
+
+
+def news_only_rulings(
+    engine: Engine, as_of: datetime, settings: DigestSettings
+) -> list[reports.NewsOnlyRulingRow]:
+    """Rulings first reported between 30 days and `docket_grace` before `as_of` that no docket
+    entry has joined yet. Without any docket source the court record is not watched: nothing
+    to say then."""
+    if not reports.has_docket_source(engine):
+        return []
+    return reports.news_only_rulings(
+        engine,
+        reported_before=as_of - settings.docket_grace,
+        reported_since=as_of - NEWS_ONLY_MAX_AGE,
+    )
+
+
+def human_duration(value: timedelta) -> str:
+    """24 hours, 36 hours, 3 days, 90 minutes."""
+    secs = int(value.total_seconds())
+    if secs >= 2 * 86400 and secs % 86400 == 0:
+        n, unit = secs // 86400, "day"
+    elif secs % 3600 == 0:
+        n, unit = secs // 3600, "hour"
+    elif secs % 60 == 0:
+        n, unit = secs // 60, "minute"
+    else:
+        n, unit = secs, "second"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> Rendered:
+    env = make_env(config.templates_dir)
+    n = data.count
+    noun = "development" if n == 1 else "developments"
+    subject = f"{settings.subject} — {data.day.isoformat()}: {n} {noun}"
+    if n == 0:
+        subject = f"{settings.subject} — {data.day.isoformat()}: no new developments"
+    if data.empty:
+        subject = f"{settings.subject} — {data.day.isoformat()}: no developments"
+    local_start = data.start.astimezone(settings.zone)
+    local_end = data.end.astimezone(settings.zone)
+    period = f"{local_start:%a %d %b %H:%M} to {local_end:%a %d %b %H:%M} ({settings.zone})"
+    ctx: dict[str, Any] = {
+        "data": data,
+        "subject": subject,
+        "count": n,
+        "settings": settings,
+        "period": period,
+        "docket_grace": human_duration(settings.docket_grace),
+    }
+    text = env.get_template("digest.txt.j2").render(ctx)
+    html = env.get_template("digest.html.j2").render(ctx)
+    return Rendered(subject, text, html, n, data.empty)
+
+
+def _settings(config: NotifyConfig) -> DigestSettings:
+    if config.digest is None:
+        raise ConfigError(
+            "no digest configured (set SMTP_HOST and DIGEST_TO, or a digest: section in notifiers/)"
+        )
+    return config.digest
+
+
+def render_day(engine: Engine, config: NotifyConfig, day: date) -> Rendered:
+    settings = _settings(config)
+    return render(collect(engine, day, settings), config, settings)
+
+
+def preview(engine: Engine, config: NotifyConfig, day: date) -> tuple[str, str]:
+    """The digest of `day` as it would be sent: (text, html)."""
+    rendered = render_day(engine, config, day)
+    return rendered.text, rendered.html
+
+
+def due_days(engine: Engine, settings: DigestSettings, recipient: str, now: datetime) -> list[date]:
+    """Days whose digest should go to `recipient` now: the latest day whose digest time has
+    passed, days missed since the last run (at most `lookback_days` back), and runs waiting for a
+    retry. A recipient without any run yet starts with today."""
+    local = utc(now).astimezone(settings.zone)
+    today = local.date()
+    last_due = today if local.time() >= settings.at else today - timedelta(days=1)
+    oldest = last_due - timedelta(days=settings.lookback_days)
+    runs = q.digest_runs(engine, recipient)
+    if not runs:
+        return [today] if last_due == today else []
+    latest = max(r["day"] for r in runs)
+    days = {
+        r["day"]
+        for r in runs
+        if r["status"] in ("pending", "sending", "failed") and r["day"] >= oldest
+    }
+    day = max(latest + timedelta(days=1), oldest)
+    while day <= last_due:
+        days.add(day)
+        day += timedelta(days=1)
+    return sorted(days)
+
+
+def send_due(
+    engine: Engine,
+    config: NotifyConfig,
+    *,
+    now: datetime,
+    owner: str,
+    sender: Sender | None = None,
+    day: date | None = None,
+    environ: Any = None,
+) -> list[Outcome]:
+    """Send every digest due now (or, with `day`, that day's digest if not sent yet)."""
+    if config.digest is None:
+        return []
+    settings = config.digest
+    now = utc(now)
+    if sender is None:
+        smtp = config.smtp_settings(os.environ if environ is None else environ)
+        if smtp is None:
+            raise ConfigError("the digest needs an SMTP server (SMTP_HOST or smtp:)")
+        sender = EmailSender(smtp)
+    cache: dict[date, Rendered] = {}
+    outcomes: list[Outcome] = []
+    for recipient in settings.recipients:
+        days = [day] if day is not None else due_days(engine, settings, recipient, now)
+        for d in days:
+            q.ensure_digest_run(engine, d, recipient, now=now)
+            if day is not None:
+                q.reopen_failed_digest(engine, d, recipient, now=now)
+            run_id = q.claim_digest_run(
+                engine, d, recipient, now=now, owner=owner, lease_until=now + LEASE
+            )
+            if run_id is None:
+                continue
+            outcomes.append(
+                _send_one(engine, config, settings, sender, cache, d, recipient, run_id, owner, now)
+            )
+    return outcomes
+
+
+def _send_one(
+    engine: Engine,
+    config: NotifyConfig,
+    settings: DigestSettings,
+    sender: Sender,
+    cache: dict[date, Rendered],
+    day: date,
+    recipient: str,
+    run_id: int,
+    owner: str,
+    now: datetime,
+) -> Outcome:
+    try:
+        if day not in cache:
+            cache[day] = render(collect(engine, day, settings, now=now), config, settings)
+        rendered = cache[day]
+        if rendered.empty and not settings.send_on_empty_day:
+            q.finish_digest_run(
+                engine,
+                run_id,
+                owner,
+                status="skipped",
+                sent_at=now,
+                last_error="no developments (send_on_empty_day: false)",
+            )
+            log.info("digest_skipped day=%s recipient=%s reason=empty", day, recipient)
+            return Outcome(day, recipient, "skipped")
+        sender.send([recipient], rendered.subject, rendered.text, rendered.html)
+    except NotifyError as exc:
+        runs = [r for r in q.digest_runs(engine, recipient, since=day) if r["id"] == run_id]
+        attempts = int(runs[0]["attempts"]) if runs else 1
+        if exc.transient:
+            wait = timedelta(seconds=backoff(attempts, exc.retry_after))
+            status = "pending"
+        else:
+            wait, status = PERMANENT_RETRY, "failed"
+        q.finish_digest_run(
+            engine,
+            run_id,
+            owner,
+            status=status,
+            next_attempt_at=now + wait,
+            last_error=str(exc)[:1000],
+        )
+        log.warning(
+            "digest_failed day=%s recipient=%s transient=%s retry_in=%.0fs error=%s",
+            day,
+            recipient,
+            exc.transient,
+            wait.total_seconds(),
+            exc,
+        )
+        return Outcome(day, recipient, "retrying" if exc.transient else "failed", str(exc))
+    except Exception as exc:  # a bug (a template, a query): keep the run, retry later
+        log.exception("digest_crashed day=%s recipient=%s", day, recipient)
+        q.finish_digest_run(
+            engine,
+            run_id,
+            owner,
+            status="pending",
+            next_attempt_at=now + PERMANENT_RETRY,
+            last_error=f"internal error: {exc.__class__.__name__}: {exc}"[:1000],
+        )
+        return Outcome(day, recipient, "failed", f"internal error: {exc}")
+    if not q.finish_digest_run(engine, run_id, owner, status="sent", sent_at=now, last_error=None):
+        log.warning("digest_lease_lost day=%s recipient=%s", day, recipient)
+    log.info("digest_sent day=%s recipient=%s developments=%d", day, recipient, rendered.count)
+    return Outcome(day, recipient, "sent")

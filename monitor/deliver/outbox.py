@@ -1,0 +1,266 @@
+"""The outbox: alerts and their delivery rows written in the caller's transaction, then claimed,
+sent in order and marked sent only after the channel accepted them.
+
+Guarantees: a repeated dedup key adds nothing; per channel an alert goes before its thread
+updates and alerts go in the order they were raised; a transient failure backs off (with jitter,
+never sooner than Retry-After) and holds the channel's queue; a permanent one is kept as `failed`
+with its reason; a lease that expired (a crashed worker) is claimed again, so a crash between
+"sent" and "marked sent" costs at most one duplicate, never a loss."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from monitor.domain import AlertDraft, as_utc
+from monitor.errors import NotifyError
+from monitor.notifiers.base import Message, Notifier, Update
+from monitor.storage import notifications as q
+from monitor.storage.models import Alert
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BACKOFF_BASE = 15.0  # seconds, doubled per attempt
+BACKOFF_CAP = 30 * 60.0
+GIVE_UP_AFTER = timedelta(days=2)  # a transient failure this old becomes `failed` (see retry)
+
+
+utc = as_utc  # the name the outbox's callers use
+
+
+def raise_alert(
+    session: Session,
+    draft: AlertDraft,
+    *,
+    dedup_key: str,
+    story_id: int | None = None,
+    channels: Sequence[str],
+    now: datetime,
+) -> Alert | None:
+    """Insert the alert and one pending delivery per channel, in the caller's transaction.
+
+    Returns None (and writes nothing) when an alert with this dedup_key exists."""
+    now = utc(now)
+    payload = draft.to_json()
+    if story_id is not None and payload.get("story_id") is None:
+        payload["story_id"] = story_id
+    alert_id = q.insert_alert(
+        session,
+        {
+            "dedup_key": dedup_key[:400],
+            "story_id": story_id,
+            "topic": draft.topic,
+            "kind": draft.kind,
+            "rule": draft.rule,
+            "severity": draft.severity,
+            "headline": draft.headline,
+            "payload": payload,
+            "created_at": now,
+        },
+    )
+    if alert_id is None:
+        log.debug("alert_duplicate dedup_key=%s", dedup_key)
+        return None
+    q.insert_deliveries(session, alert_id, [(c, 0, {}) for c in dict.fromkeys(channels)], now)
+    log.info("alert_raised alert=%d kind=%s channels=%s", alert_id, draft.kind, ",".join(channels))
+    return session.get(Alert, alert_id)
+
+
+def add_update(
+    session: Session, alert_id: int, update: Mapping[str, Any] | Update, *, now: datetime
+) -> None:
+    """Queue a thread update ("also reported by ...") on every channel that got the alert.
+
+    `update` is an `Update` or its JSON: {"links": [{"outlet", "title", "url", "language"}],
+    "confirmed_by": int, "note": str}."""
+    payload = update.to_json() if isinstance(update, Update) else Update.from_json(update).to_json()
+    seqs = q.next_update_seqs(session, alert_id)
+    q.insert_deliveries(session, alert_id, [(c, s, payload) for c, s in seqs.items()], utc(now))
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What one `deliver_due` call did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+    lost_leases: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"sent={self.sent} retrying={self.retrying} failed={self.failed} skipped={self.skipped}"
+        )
+
+
+def backoff(attempts: int, retry_after: float | None, rng: random.Random | None = None) -> float:
+    """Seconds to wait: exponential with "equal jitter", and never less than Retry-After."""
+    r = rng or random
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    delay = delay / 2 + r.uniform(0, delay / 2)
+    if retry_after is not None:
+        delay = max(delay, retry_after + r.uniform(0, min(5.0, retry_after * 0.1 + 1)))
+    return float(delay)
+
+
+def deliver_due(
+    engine: Engine,
+    channels: Mapping[str, Notifier],
+    *,
+    now: datetime,
+    owner: str,
+    limit: int = 50,
+    lease: timedelta = LEASE,
+) -> DeliveryReport:
+    """Send what is due on each channel (up to `limit` rows per channel), oldest first."""
+    report = DeliveryReport()
+    start = time.monotonic()
+    now = utc(now)
+
+    def clock() -> datetime:  # `now` as given, advanced by the time this call has taken
+        return now + timedelta(seconds=time.monotonic() - start)
+
+    for name in sorted(channels):
+        _deliver_channel(engine, name, channels[name], clock, owner, limit, lease, report)
+    if report.sent or report.failed or report.retrying:
+        log.info("outbox_delivered %s", report)
+    return report
+
+
+def _deliver_channel(
+    engine: Engine,
+    name: str,
+    notifier: Notifier,
+    clock: Any,
+    owner: str,
+    limit: int,
+    lease: timedelta,
+    report: DeliveryReport,
+) -> None:
+    rows = q.claim_channel(
+        engine, name, now=clock(), owner=owner, lease_until=clock() + lease, limit=limit
+    )
+    for i, row in enumerate(rows):
+        draft = AlertDraft.from_json(row.alert_payload)
+        update = Update.from_json(row.payload) if row.seq > 0 else None
+        thread_ref = None
+        if update is not None:
+            if not notifier.supports_threads:
+                q.mark_final(
+                    engine,
+                    row.id,
+                    owner,
+                    status="skipped",
+                    now=clock(),
+                    error="channel has no threads",
+                )
+                report.skipped += 1
+                continue
+            status, thread_ref, head_error = q.thread_head(engine, row.alert_id, name)
+            if status in ("failed", "skipped", "missing"):
+                q.mark_final(
+                    engine,
+                    row.id,
+                    owner,
+                    status="failed",
+                    now=clock(),
+                    error=f"the alert's own message was not delivered ({head_error})",
+                )
+                report.failed += 1
+                continue
+            if status != "sent":  # cannot happen in id order; wait rather than post outside
+                q.release(engine, [r.id for r in rows[i:]], owner=owner)
+                return
+        if not q.start_attempt(engine, row.id, owner, clock() + lease):
+            report.lost_leases += 1
+            log.warning("delivery_lease_lost delivery=%d channel=%s", row.id, name)
+            q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
+            return
+        message = Message(row.alert_id, draft, utc(row.created_at), update, thread_ref)
+        try:
+            result = notifier.send(message)
+        except NotifyError as exc:
+            if _handle_failure(engine, row, name, owner, exc, clock(), report):
+                q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
+                return
+            continue
+        except Exception as exc:  # a bug in a notifier must not lose the alert: retry later
+            log.exception("delivery_crashed delivery=%d channel=%s", row.id, name)
+            bug = NotifyError(f"internal error: {exc.__class__.__name__}: {exc}", transient=True)
+            _handle_failure(engine, row, name, owner, bug, clock(), report, logged=True)
+            q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
+            return
+        if q.mark_sent(engine, row.id, owner, now=clock(), ref=result.external_ref):
+            report.sent += 1
+            log.info(
+                "delivery_sent delivery=%d alert=%d channel=%s seq=%d",
+                row.id,
+                row.alert_id,
+                name,
+                row.seq,
+            )
+        else:  # another worker took the row after our lease ran out: it may send it again
+            report.lost_leases += 1
+            log.warning("delivery_lease_lost delivery=%d channel=%s after=send", row.id, name)
+
+
+def _handle_failure(
+    engine: Engine,
+    row: q.Claimed,
+    channel: str,
+    owner: str,
+    exc: NotifyError,
+    now: datetime,
+    report: DeliveryReport,
+    *,
+    logged: bool = False,
+) -> bool:
+    """Record a failed send; True when the channel's queue must wait (transient)."""
+    reason = str(exc)[:1000]
+    attempts = row.attempts + 1
+    too_old = now - utc(row.created_at) > GIVE_UP_AFTER
+    if exc.transient and not too_old:
+        delay = backoff(attempts, exc.retry_after)
+        q.mark_retry(engine, row.id, owner, at=now + timedelta(seconds=delay), error=reason)
+        report.retrying += 1
+        if not logged:
+            log.warning(
+                "delivery_retry delivery=%d channel=%s attempt=%d in=%.0fs error=%s",
+                row.id,
+                channel,
+                attempts,
+                delay,
+                reason,
+            )
+        return True
+    if too_old:
+        reason = f"gave up after {attempts} attempts: {reason}"
+    q.mark_final(engine, row.id, owner, status="failed", error=reason, now=now)
+    report.failed += 1
+    report.errors.append(f"delivery {row.id} ({channel}): {reason}")
+    log.error("delivery_failed delivery=%d channel=%s error=%s", row.id, channel, reason)
+    return False
+
+
+def list_deliveries(
+    engine: Engine, *, statuses: Sequence[str] | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Newest first: id, alert_id, channel, seq, status, attempts, next_attempt_at, last_error,
+    external_ref, created_at, sent_at, headline, kind."""
+    return q.list_deliveries(engine, statuses=statuses, limit=limit)
+
+
+def retry(engine: Engine, delivery_id: int | None = None, *, now: datetime | None = None) -> int:
+    """Make a failed or waiting delivery (or all of them) due now; returns how many."""
+    return q.retry(engine, delivery_id, now=utc(now or datetime.now(UTC)))

@@ -1,0 +1,42 @@
+"""Generic legal and financial vocabulary per language (claims, distractors, court decisions), in
+folded form, compiled to regular expressions. Nothing here names a dispute or a party: those come
+from the rule files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from monitor.parse.textnorm import CJK_RE
+
+
+def alternation(words: Iterable[str]) -> str:
+    """One regex alternative per word, longest first, with word boundaries for Latin words.
+
+    A word may end in `*` (any letters follow) and contain `_` (any short gap of up to three
+    words, for "asked _ to award") or `~` (a gap of up to ten words, for German verbs whose
+    particle closes the clause: "setzte ~ an"). Words are in folded form.
+    """
+    latin: list[str] = []
+    cjk: list[str] = []
+    for word in sorted(set(words), key=len, reverse=True):
+        wild = word.endswith("*")
+        core = word.rstrip("*")
+        chunks = re.split(r"([_~])", core)
+        body = ""
+        for k, piece in enumerate(chunks):
+            if k % 2:
+                body += r"(?:\s+\S+){0,3}?\s+" if piece == "_" else r"(?:\s+\S+){0,10}?\s+"
+            else:
+                body += re.escape(piece.strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+        if wild:
+            body += r"[a-z]*"
+        (cjk if CJK_RE.search(core) else latin).append(body)
+    # One pair of boundaries around all Latin words: far faster than one pair per word.
+    parts = [r"(?<![a-z0-9])(?:" + "|".join(latin) + r")(?![a-z0-9])"] if latin else []
+    parts += cjk
+    return "|".join(parts)
+
+
+def compile_words(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(alternation(words))

@@ -1,0 +1,139 @@
+"""Hostile sources in the same cycle as good ones: each ends within its limits, is reported in
+`sources list`, and the good sources are stored; the process stays under 300 MB."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from feedserver import FeedServer, Route, gzip_bomb, rss
+from support import count, write_sources
+
+MONITOR = [sys.executable, "-m", "monitor"]
+
+
+def _nested_entity_bomb() -> bytes:
+    ents = ['<!ENTITY a0 "lollollollollollollollollollol">']
+    for i in range(1, 10):
+        ents.append(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">')
+    return (
+        '<?xml version="1.0"?><!DOCTYPE rss [' + "".join(ents) + "]>"
+        '<rss version="2.0"><channel><title>&a9;</title><item><guid>1</guid>'
+        "<title>&a9;</title><description>&a9;</description></item></channel></rss>"
+    ).encode()
+
+
+def _large_entity_repeated() -> bytes:
+    big = "x" * 100_000
+    refs = "&big;" * 10_000
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY big "{big}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><guid>1</guid><title>bomb</title>'
+        f"<description>{refs}</description></item></channel></rss>"
+    ).encode()
+
+
+def test_hostile_sources_are_bounded_reported_and_do_not_stop_good_ones(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    s = feed_server
+    good1 = s.add("/good1.xml", Route(body=rss([("a1", "Good one"), ("a2", "Good two")])))
+    good2 = s.add("/good2.xml", Route(body=rss([("b1", "Good three")]), gzip=True))
+    hostile = {
+        "nested-entities": s.add("/bomb1.xml", Route(body=_nested_entity_bomb())),
+        "large-entity": s.add("/bomb2.xml", Route(body=_large_entity_repeated())),
+        "gzip-bomb": s.add("/gz.xml", Route(raw_gzip=gzip_bomb())),
+        "endless": s.add("/endless.xml", Route(endless=True)),
+        "trickle": s.add("/slow.xml", Route(body=rss([("s", "slow")]), trickle=1.0)),
+        "redirect-loop": s.add("/loop.xml", Route(redirect_to=s.url("/loop2.xml"))),
+        "html": s.add(
+            "/page.html",
+            Route(body=b"<html><body><p>Hello</p></body></html>", content_type="text/html"),
+        ),
+        "not-found": s.url("/missing.xml"),
+        "server-error": s.add("/500.xml", Route(status=500)),
+        "rate-limited": s.add("/429.xml", Route(status=429, headers={"Retry-After": "120"})),
+    }
+    s.add("/loop2.xml", Route(redirect_to=s.url("/loop.xml")))
+    entries = [{"name": "good1", "url": good1}, {"name": "good2", "url": good2}]
+    entries += [{"name": n, "url": u} for n, u in hostile.items()]
+    write_sources(config_dir, entries)
+
+    env = {
+        **os.environ,
+        "MONITOR_FETCH_TOTAL_TIMEOUT": "6",
+        "MONITOR_FETCH_READ_TIMEOUT": "3",
+        "MONITOR_FETCH_MAX_BODY_BYTES": str(4 * 1024 * 1024),
+        "MONITOR_FETCH_MAX_DECOMPRESSED_BYTES": str(8 * 1024 * 1024),
+    }
+    started = time.monotonic()
+    proc, peak_mb = run_measured([*MONITOR, "poll"], env=env, timeout=120)
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert elapsed < 40, f"cycle took {elapsed:.1f}s"
+    assert peak_mb < 300, f"peak RSS {peak_mb:.0f} MB"
+
+    assert count(db_url, "select count(*) from item") >= 3
+    listing = subprocess.run(
+        [*MONITOR, "sources", "list", "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    by_name = {r["name"]: r for r in json.loads(listing.stdout)}
+    assert by_name["good1"]["last_status"] == "ok" and by_name["good1"]["items"] == 2
+    assert by_name["good2"]["last_status"] == "ok" and by_name["good2"]["items"] == 1
+    errors = {n: (by_name[n]["last_status"], by_name[n]["last_error"] or "") for n in hostile}
+    assert "cap" in errors["gzip-bomb"][1]
+    assert "cap" in errors["endless"][1] or "longer than" in errors["endless"][1]
+    assert "longer than 6s" in errors["trickle"][1]
+    assert "redirect loop" in errors["redirect-loop"][1]
+    assert "not a feed" in errors["html"][1]
+    assert "HTTP 404" in errors["not-found"][1]
+    assert "HTTP 500" in errors["server-error"][1]
+    assert (
+        "HTTP 429" in errors["rate-limited"][1] and "retry after 120s" in errors["rate-limited"][1]
+    )
+    for name in (
+        "gzip-bomb",
+        "endless",
+        "trickle",
+        "redirect-loop",
+        "html",
+        "not-found",
+        "server-error",
+        "rate-limited",
+    ):
+        assert errors[name][0] == "error", name
+    # Entity bombs are read without expanding anything: the entities are simply undefined.
+    for name in ("nested-entities", "large-entity"):
+        assert by_name[name]["last_status"] in ("ok", "error"), name
+    # Retry-After is honoured: the next check is not before two minutes from now.
+    from datetime import UTC, datetime, timedelta
+
+    next_check = datetime.fromisoformat(by_name["rate-limited"]["next_check_at"])
+    assert next_check >= datetime.now(UTC) + timedelta(seconds=100)
+
+
+# Measured from a small launcher: a child of pytest itself would start from pytest's own peak
+# (Linux carries the high-water mark of the memory a process replaces at exec).
+_LAUNCHER = """
+import json, resource, subprocess, sys
+proc = subprocess.run(json.loads(sys.argv[1]))
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stderr.write(f"\\npeak-kb={peak}\\n")
+sys.exit(proc.returncode)
+"""
+
+
+def run_measured(
+    argv: list[str], *, env: dict[str, str], timeout: float
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run a command; return it and the peak RSS in MB of it and its children alone."""
+    launcher = [sys.executable, "-c", _LAUNCHER, json.dumps(argv)]
+    proc = subprocess.run(launcher, env=env, capture_output=True, text=True, timeout=timeout)
+    stderr, _, peak = proc.stderr.rpartition("\npeak-kb=")
+    proc.stderr = stderr
+    return proc, int(peak.strip()) / 1024
