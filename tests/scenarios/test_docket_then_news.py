@@ -59,6 +59,8 @@ NOISE = [
         12,
     ),
 ]
+# The news reports the order the day after it was docketed.
+REPORTED = "Fri, 09 Jan 2026"
 REPORTS = [
     (
         "wire.example",
@@ -128,7 +130,7 @@ def test_a_docket_order_reported_by_three_outlets_is_one_alert_from_the_court_re
     assert "summary judgment" in alert["headline"].lower()
 
     for outlet, lang, entry in REPORTS:
-        feed_server.routes[f"/{outlet}.xml"] = Route(body=feed(outlet, lang, [entry]))
+        feed_server.routes[f"/{outlet}.xml"] = Route(body=feed(outlet, lang, [entry], day=REPORTED))
     code, _, err = cli("poll")
     assert code == 0, err
     alerts = _rows(db_url, "select * from alert where severity = 'alert' order by id")
