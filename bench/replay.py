@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import json
 import os
 import re
@@ -25,11 +26,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -182,8 +184,8 @@ def read_events(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def snippet_date(published: str | None, events: Sequence[str]) -> datetime:
-    """Noon UTC of: the snippet's own day; for a month only, its development's day when it
+def snippet_date(published: str | None, events: Sequence[str]) -> date:
+    """The snippet's own day; for a month only, its development's day when it
     falls in that month (an article does not predate the decision it reports), else the
     first; with no date, its development's day (of two, the later: a report of the January
     ruling that quotes the claim filed nine days after it was written after both); else the
@@ -203,7 +205,14 @@ def snippet_date(published: str | None, events: Sequence[str]) -> datetime:
         day = event_day
     else:
         day = NEUTRAL_DATE
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return day
+
+
+def published_at(day: date, snippet_id: str) -> datetime:
+    """Noon UTC plus a few seconds fixed per snippet: items of one day are replayed in the same
+    order at every run (on equal times the order is the database's, i.e. the poll's)."""
+    offset = zlib.crc32(snippet_id.encode("utf-8")) % 3600
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) + timedelta(seconds=offset)
 
 
 def short_title(text: str) -> str:
@@ -238,7 +247,7 @@ def load_snippets(paths: Iterable[Path], events: Mapping[str, tuple[str, ...]]) 
                         title=(r.get("title") or "").strip() or short_title(text),
                         text=text,
                         link=unique_link(url, sid),
-                        published=snippet_date(r.get("published"), ev),
+                        published=published_at(snippet_date(r.get("published"), ev), sid),
                         lang=r.get("lang") or None,
                         events=ev,
                     )
@@ -263,6 +272,8 @@ def feed_language(items: Sequence[Snippet]) -> str | None:
 
 
 def rss(outlet: str, items: Sequence[Snippet]) -> bytes:
+    """RSS 2.0; title and description are HTML there, so the plain snippet text is HTML-escaped
+    before it is XML-escaped (a "<" in a snippet stays text)."""
     lang = feed_language(items)
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>',
@@ -274,8 +285,8 @@ def rss(outlet: str, items: Sequence[Snippet]) -> bytes:
     for s in sorted(items, key=lambda s: s.published, reverse=True):
         parts.append(
             "<item>"
-            f"<title>{escape(s.title)}</title>"
-            f"<description>{escape(s.text)}</description>"
+            f"<title>{escape(html.escape(s.title, quote=False))}</title>"
+            f"<description>{escape(html.escape(s.text, quote=False))}</description>"
             f"<link>{escape(s.link)}</link>"
             f'<guid isPermaLink="false">{escape(s.id)}</guid>'
             f"<pubDate>{format_datetime(s.published, usegmt=True)}</pubDate>"
