@@ -127,10 +127,14 @@ class Report:
     def about_nothing(self) -> list[MappedAlert]:
         return [a for a in self.alerts if a.development is None]
 
+    def alerts_per_development(self) -> Counter[str]:
+        return Counter(a.development for a in self.alerts if a.development is not None)
+
     def to_json(self) -> dict[str, Any]:
         two = self.reported_by_two
         return {
             "developments": {e: sorted(o) for e, o in sorted(self.developments.items())},
+            "alerts_per_development": dict(sorted(self.alerts_per_development().items())),
             "reported_by_2_outlets": two,
             "alerted_of_those": [e for e in two if e in set(self.alerted)],
             "missed": self.missed,
@@ -337,9 +341,19 @@ def sources_yaml(outlets: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Console only: with no notifiers/*.yaml the environment's Slack or SMTP settings would be used.
+CONSOLE_ONLY = "channels:\n  - name: console\n    kind: console\n"
+
+
 def monitor(config_dir: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONITOR_", "SLACK_", "SMTP_"))}
-    env["MONITOR_LOG_LEVEL"] = "WARNING"
+    """`monitor ARGS --config-dir DIR` with this interpreter; the environment is kept (reader
+    language, fetch limits) except what would point it at another config or database."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MONITOR_CONFIG_DIR", "MONITOR_DATABASE_URL")
+    }
+    env.setdefault("MONITOR_LOG_LEVEL", "WARNING")
     proc = subprocess.run(
         [sys.executable, "-m", "monitor", *args, "--config-dir", str(config_dir)],
         capture_output=True,
@@ -362,15 +376,29 @@ def run_pipeline(
     feeds = {paths[o]: rss(o, items) for o, items in groups.items()}
     shutil.copytree(rules_dir, workdir / "rules")
     (workdir / "storage").mkdir()
+    (workdir / "notifiers").mkdir()
+    (workdir / "notifiers" / "console.yaml").write_text(CONSOLE_ONLY, encoding="utf-8")
     with serve(feeds) as base:
         (workdir / "sources.yaml").write_text(
             sources_yaml({o: base + p for o, p in paths.items()}), encoding="utf-8"
         )
         monitor(workdir, "poll")
+    check_stored(json.loads(monitor(workdir, "status", "--json")), len(snippets))
     found = json.loads(monitor(workdir, "backtest", "--json"))
     if not isinstance(found, list):
         sys.exit("error: monitor backtest --json did not print a list")
     return found
+
+
+def check_stored(status: Mapping[str, Any], expected: int) -> None:
+    """Every snippet must have become an item, or the counts below measure less than they say."""
+    failing = status.get("failing") or []
+    if status.get("items") != expected or failing:
+        print(
+            f"warning: {status.get('items')} items stored for {expected} snippets; "
+            f"failing sources: {failing or 'none'}",
+            file=sys.stderr,
+        )
 
 
 # ---- mapping alerts to developments ----
@@ -481,8 +509,9 @@ def print_report(report: Report, *, n_snippets: int, n_outlets: int) -> None:
     alerted = set(report.alerted)
     print(f"snippets: {n_snippets} in {n_outlets} feeds (one per outlet)")
     print(f"developments reported by 2+ outlets: {len(two)}")
+    per = report.alerts_per_development()
     for e in two:
-        mark = "alerted" if e in alerted else "MISSED"
+        mark = f"{per[e]} alert{'s' if per[e] > 1 else ''}" if e in alerted else "MISSED"
         print(f"  {e:<26} {len(report.developments[e]):>3} outlets  {mark}")
     print(f"  alerted: {len(two) - len(report.missed)} / {len(two)}")
     print(

@@ -125,6 +125,7 @@ def test_alerts_are_counted_per_development_with_duplicates_misses_and_strays() 
     assert [a.ids for a in report.duplicates] == [["sj-2", "sj-0"]]
     assert [a.ids for a in report.about_nothing] == [["neg-1"]]
     assert report.other_severity == 1
+    assert report.alerts_per_development() == {"sj-denied-2026-01": 2, "claim-134": 1}
 
 
 def test_an_alert_with_capped_links_is_also_mapped_by_its_first_reporter() -> None:
@@ -146,3 +147,10 @@ def test_snippets_of_one_day_get_distinct_fixed_times_around_noon() -> None:
     assert len(times) > 15
     assert all(t.date() == day and t.hour == 12 for t in times)
     assert replay.published_at(day, "id-3") == replay.published_at(day, "id-3")
+
+
+def test_a_replay_that_lost_snippets_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    replay.check_stored({"items": 222, "failing": []}, 222)
+    assert capsys.readouterr().err == ""
+    replay.check_stored({"items": 220, "failing": ["example.org"]}, 222)
+    assert "220 items stored for 222 snippets" in capsys.readouterr().err
