@@ -412,8 +412,13 @@ def link_index(
     by_outlet_day: dict[tuple[str, str], list[str]] = defaultdict(list)
     for s in snippets:
         by_url[normal_url(s.link)] = s.id
-        by_outlet_day[(s.outlet, s.published.isoformat())].append(s.id)
+        by_outlet_day[(bare_host(s.outlet), s.published.isoformat())].append(s.id)
     return by_url, by_outlet_day
+
+
+def bare_host(outlet: str) -> str:
+    """An outlet as the pipeline names it from a link (no `www.`, `amp.` or `m.`)."""
+    return outlet.lower().removeprefix("www.").removeprefix("amp.").removeprefix("m.")
 
 
 def normal_url(url: str) -> str:
@@ -439,8 +444,9 @@ def alert_ids(
     if len(links) >= MAX_LINKS or not ids:
         first, at = alert.get("first_reported_by"), alert.get("first_reported_at")
         if first and at:
-            stamp = datetime.fromisoformat(at).astimezone(UTC).isoformat()
-            for sid in by_outlet_day.get((str(first).removeprefix("www."), stamp), []):
+            when = datetime.fromisoformat(at)
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+            for sid in by_outlet_day.get((bare_host(str(first)), when.isoformat()), []):
                 if sid not in ids:
                     ids.append(sid)
     return ids
