@@ -6,8 +6,8 @@
 Serves the snippets (default ../shared/eval/dev.jsonl and dev2.jsonl) on 127.0.0.1 as one RSS
 feed per outlet (the host of `source_url`), dated by `published` or, when null, by the date of
 the development the snippet reports (../shared/eval/events.tsv). Runs `monitor poll` then
-`monitor backtest --json` on a temporary config (those feeds, the repo's rules/, SQLite, no
-notifiers), maps every immediate alert back to the snippets it links to, and prints:
+`monitor backtest --json` on a temporary config (those feeds, the repo's rules/, SQLite, the
+console as the only notifier), maps every immediate alert back to the snippets it links to, and prints:
 developments reported by 2+ outlets, alerted, missed, duplicate alerts, alerts about no
 development, and one line per alert. The snippets are read from the shared folder and never
 copied into this repository.
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -35,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
@@ -46,7 +47,7 @@ DEFAULT_EVENTS = SHARED_EVAL / "events.tsv"
 
 # The day each development happened (or was first reported), for snippets with no date of
 # their own. From the court record where it is known, else from the dated snippets that
-# report it and the wording of events.tsv's reasons ("order issued Tuesday", "March 13").
+# report it and the days their texts name.
 EVENT_DATES: dict[str, date] = {
     "pi-hearing-moved-2025-01": date(2025, 1, 15),
     "pi-hearing-2025-02": date(2025, 2, 4),
@@ -56,13 +57,13 @@ EVENT_DATES: dict[str, date] = {
     "defences-struck-2025-07": date(2025, 7, 29),
     "counterclaims-2025-08": date(2025, 8, 13),
     "sj-denied-2026-01": date(2026, 1, 7),
-    # "order issued Tuesday", reported on Jan 13 and 15: Tuesday, January 13, 2026.
+    # An order of a Tuesday, reported on January 13 and 15: Tuesday, January 13, 2026.
     "trial-moved-2026": date(2026, 1, 13),
-    # "3月13日 ... 在庭前会议上裁定": the March 13, 2026 pretrial conference.
+    # The reports name the pretrial conference of March 13, 2026.
     "pretrial-2026-03": date(2026, 3, 13),
     "trial-rulings-2026-04": date(2026, 4, 30),
     "verdict-2026-05-18": date(2026, 5, 18),
-    # Revealed in "a Friday court filing": Friday, January 16, 2026 (first reports Jan 17).
+    # A filing of a Friday, first reported on January 17: Friday, January 16, 2026.
     "claim-134": date(2026, 1, 16),
     "claim-150": date(2026, 5, 1),
 }
@@ -238,8 +239,8 @@ def load_snippets(paths: Iterable[Path], events: Mapping[str, tuple[str, ...]]) 
                 try:
                     r = json.loads(line)
                     sid, url, text = r["id"], r["source_url"], r["text"]
-                except (ValueError, KeyError) as exc:
-                    sys.exit(f"error: {path}:{n}: not a labelled snippet ({exc})")
+                except (ValueError, KeyError, TypeError) as exc:
+                    fail(f"{path}:{n}: not a labelled snippet ({exc!r})")
                 if sid in seen:
                     continue
                 seen.add(sid)
@@ -363,7 +364,7 @@ def monitor(config_dir: Path, *args: str) -> str:
         check=False,
     )
     if proc.returncode != 0:
-        sys.exit(f"error: monitor {args[0]} failed ({proc.returncode}): {proc.stderr.strip()}")
+        fail(f"monitor {args[0]} failed ({proc.returncode}): {proc.stderr.strip()}", code=1)
     return proc.stdout
 
 
@@ -386,7 +387,7 @@ def run_pipeline(
     check_stored(json.loads(monitor(workdir, "status", "--json")), len(snippets))
     found = json.loads(monitor(workdir, "backtest", "--json"))
     if not isinstance(found, list):
-        sys.exit("error: monitor backtest --json did not print a list")
+        fail("monitor backtest --json did not print a list", code=1)
     return found
 
 
@@ -510,6 +511,18 @@ def evaluate(found: Sequence[Mapping[str, Any]], snippets: Sequence[Snippet]) ->
 # ---- output ----
 
 
+def fail(message: str, *, code: int = 2) -> NoReturn:
+    """One line on stderr: 2 for bad input or options, 1 when the pipeline failed."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def plain(text: str) -> str:
+    """Headlines come from feeds: control characters (escape sequences) never reach the
+    terminal, and a headline stays on one line."""
+    return "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+
+
 def print_report(report: Report, *, n_snippets: int, n_outlets: int) -> None:
     two = report.reported_by_two
     alerted = set(report.alerted)
@@ -533,13 +546,13 @@ def print_report(report: Report, *, n_snippets: int, n_outlets: int) -> None:
     print(f"duplicate alerts: {len(report.duplicates)}")
     print(f"alerts about no development: {len(report.about_nothing)}")
     for a in report.about_nothing:
-        print(f"  {a.at} {a.headline}  [{', '.join(a.ids) or 'no snippet found'}]")
+        print(f"  {a.at} {plain(a.headline)}  [{', '.join(a.ids) or 'no snippet found'}]")
     print()
     print("| date | kind | headline | development | outlets |")
     print("|---|---|---|---|---|")
     for a in report.alerts:
         dev = (a.development or "—") + (" (duplicate)" if a.duplicate else "")
-        headline = a.headline.replace("|", "\\|").replace("\n", " ")
+        headline = plain(a.headline).replace("|", "\\|")
         print(f"| {a.at} | {a.kind} | {headline} | {dev} | {', '.join(a.outlets)} |")
 
 
@@ -561,11 +574,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = args.data or list(DEFAULT_DATA)
     for path in [*data, args.events, args.rules_dir]:
         if not path.exists():
-            sys.exit(f"error: {path}: not found")
+            fail(f"{path}: not found")
+    if args.keep is not None and args.keep.exists():
+        fail(f"{args.keep}: already exists (--keep wants a new folder)")
     events = read_events(args.events)
+    undated = sorted({e for evs in events.values() for e in evs} - set(EVENT_DATES))
+    if undated:
+        print(
+            f"warning: no date known for {', '.join(undated)}: its undated snippets get the "
+            "neutral day",
+            file=sys.stderr,
+        )
     snippets = load_snippets(data, events)
     if args.keep is not None:
-        args.keep.mkdir(parents=True, exist_ok=False)
+        args.keep.mkdir(parents=True)
         found = run_pipeline(snippets, rules_dir=args.rules_dir, workdir=args.keep)
     else:
         with tempfile.TemporaryDirectory(prefix="replay-") as tmp:

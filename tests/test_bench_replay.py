@@ -155,3 +155,7 @@ def test_a_replay_that_lost_snippets_says_so(capsys: pytest.CaptureFixture[str])
     assert capsys.readouterr().err == ""
     replay.check_stored({"items": 220, "failing": ["example.org"]}, 222)
     assert "220 items stored for 222 snippets" in capsys.readouterr().err
+
+
+def test_a_headline_reaches_the_terminal_without_control_characters() -> None:
+    assert replay.plain("Ruling\x1b[31m: denied\nnext") == "Ruling [31m: denied next"
