@@ -77,6 +77,7 @@ _DENY = compile_words([
     "desestimo", "desestima", "ha respinto", "respinto", "respinge", "ha rigettato",
     "rigettato", "rigetta", "ha negato", "negou", "rejeitou", "rejeita", "indeferiu",
     "rejeitaram", "驳回", "駁回", "否决", "否決", "拒绝", "拒絕", "退け", "却下", "棄却",
+    "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳",
 ])  # fmt: skip
 # A failed motion reads as a loss of its mover: "Musk loses bid", "X scheitert mit Antrag".
 _LOSES = compile_words([

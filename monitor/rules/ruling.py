@@ -161,6 +161,23 @@ class RulingMatcher:
                 out.append(decision)
         return out
 
+    def headline_decision(self, doc: Document, i: int) -> Decision | None:
+        """A title that carries the decision in a headline's shorthand ("lawsuit dismissed on
+        statute-of-limitations grounds", "Musk loses bid to ..."), when no verb read one."""
+        segment = doc.segments[i]
+        text = segment.folded.text
+        m = rl.HEADLINE_DECISION_RE.search(text)
+        if m is None or rl.VOLUNTARY_RE.search(text) or rl.HEDGE_RE.search(text[: m.start()]):
+            return None
+        if self.topic.sentence_excluded(doc, i) or rl.OTHER_CASE_RE.search(text):
+            return None
+        kind = self._kind(text, "", "court")
+        if kind == "other_weak":
+            kind = self._item_kind(doc) or kind
+        span = segment.folded.span(m.start(), m.end())
+        reason = f"{kind}: headline {m.group()!r}"
+        return Decision(kind, segment.text.strip(), i, (span,), reason, m.start())
+
     def _decision(
         self,
         doc: Document,
@@ -229,7 +246,14 @@ class RulingMatcher:
 
     def _item_kind(self, doc: Document) -> str | None:
         """For a decision whose sentence names no kind: the kind the rest of the item names."""
-        for kind in ("other", "injunction", "dismissal", "summary_judgment", "discovery"):
+        for kind in (
+            "other",
+            "injunction",
+            "dismissal",
+            "summary_judgment",
+            "discovery",
+            "verdict",
+        ):
             if any(
                 rl.KIND_RES[kind].search(rl.SCHEDULE_RE.sub(" ", s.folded.text))
                 for s in doc.segments
@@ -248,6 +272,10 @@ class RulingMatcher:
         found: list[Decision] = []
         for i in range(len(doc.segments)):
             found.extend(d for d in self.decisions(doc, i, reasons) if d.kind in self.kinds)
+        if not found and doc.segments and doc.segments[0].where == "title":
+            headline = self.headline_decision(doc, 0)
+            if headline is not None and headline.kind in self.kinds:
+                found.append(headline)
         if not found:
             return RuleResult(
                 self.name, self.kind, slug, False, reasons.text("no decision reported")

@@ -68,6 +68,17 @@ ORDER_CITED_RE = re.compile(
     r"\b(?:according to|per|under|selon|segun|laut|secondo|segundo)\s+(?:an?|the|une?|el|la|"
     r"einer|der|uma?|o)?\s*(?:new\s+|federal\s+)?(?:court\s+)?(?:order|ruling|decision|filing)\b"
 )
+# Headlines carry a decision in their own shorthand: "Musk's lawsuit dismissed on ... grounds",
+# "Musk loses bid to ...", "Musk scheitert mit Antrag".
+HEADLINE_DECISION_RE = re.compile(
+    r"\b(?:lawsuit|suit|case|claims?|bid|request|motion|injunction|klage|antrag|plainte|"
+    r"demande|demanda|causa|acao)\s+(?:\S+\s+){0,3}?(?:is\s+|are\s+)?(?:dismissed|denied|rejected|thrown out|"
+    r"tossed|struck|abgewiesen|abgelehnt|rejetee?s?|rechazad[ao]|desestimad[ao]|respint[ao]|"
+    r"rejeitad[ao])\b"
+    r"|\b(?:loses|lost|fails|failed|scheitert|scheiterte|perd|pierde|perde)\s+(?:\S+\s+){0,3}?"
+    r"(?:bid|request|motion|lawsuit|case|suit|fight|against|antrag|eilantrag|klage|mit|demande|"
+    r"proces|contre|solicitud|demanda|contra|richiesta|causa|contro|pedido|acao)\b"
+)
 # "Musk's injunction was denied", "the motion was granted": a decision with no court named.
 DECIDED_SUBJECT_RE = re.compile(
     r"\b(?:injunction|motion|motions|request|bid|petition|lawsuit|suit|claims?|case|demande|"
@@ -81,7 +92,7 @@ COURT_RE = re.compile(_actor_re(COURT_ACTORS))
 DECISION_VERBS = [
     # en
     "denied", "denies", "denying", "rejected", "rejects", "rejecting", "granted", "grants",
-    "granting", "dismissed", "dismisses", "dismissing", "ruled", "rules that", "ruling that",
+    "granting", "dismissed", "dismisses", "dismissing", "ruled", "rules", "rules that", "ruling that",
     "ruled that", "ruling on", "found", "finds", "finding that", "finding", "decided", "decides", "deciding",
     "held that", "holds that", "allowed", "allows", "allowing", "cleared the way",
     "clears the way", "clearing the way", "sided with", "sides with", "siding with", "struck",
@@ -141,7 +152,7 @@ DECISION_VERBS = [
     "裁定", "裁决", "裁決", "判决", "判決", "驳回", "駁回", "否决", "否決", "拒绝", "拒絕", "批准",
     "准许", "准許", "决定", "決定", "下令", "认定", "認定", "裁示", "判定", "退け", "却下", "棄却",
     "認め", "決定を下し", "判断を下し", "命じ", "評決", "定于", "定於", "定在", "排定", "判断し",
-    "結論づけ", "结论", "判定", "通知了",
+    "結論づけ", "结论", "判定", "通知了", "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳",
 ]
 # Passive decisions need a court named anywhere in the sentence ("as ruled by Judge X").
 PASSIVE_DECISIONS = [
@@ -153,6 +164,7 @@ PASSIVE_DECISIONS = [
     "is scheduled to begin", "is scheduled to start", "was scheduled to begin",
     "a ete rejetee", "a ete rejete", "ont ete rejetees", "a ete fixe", "a ete fixee",
     "a ete reporte", "a ete repousse", "wurde abgewiesen", "wurde abgelehnt",
+    "wurde ~ abgewiesen", "wurde ~ abgelehnt",
     "wurde angesetzt", "wurde verschoben", "wurde festgesetzt", "fue rechazada",
     "fue rechazado", "fue desestimada", "fue desestimado", "fue fijado", "fue fijada",
     "fue aplazado", "fue aplazada", "e stato respinto", "e stata respinta",
@@ -279,7 +291,7 @@ KIND_CUES: dict[str, list[str]] = {
         "rechazo _ demanda", "rechaza _ demanda",
     ],
     "summary_judgment": [
-        "summary judgment", "avoid a trial", "avoid trial", "avoid a jury trial", "avoid a jury",
+        "summary judgment", "summary judgement", "avoid a trial", "avoid trial", "avoid a jury trial", "avoid a jury",
         "avoid going to trial", "end the case before trial", "before trial", "go to trial",
         "goes to trial", "go to a jury", "head to trial", "heads to trial", "proceed to trial",
         "must face trial", "face a jury", "face trial", "resolved by a jury", "jury should",
@@ -295,7 +307,8 @@ KIND_CUES: dict[str, list[str]] = {
         "decided by a jury", "decidida por un jurado", "decisa da una giuria",
         "decidida por um juri", "tranchee par un jury", "jugee par un jury", "senza processo",
         "sem julgamento", "sin juicio", "sans proces", "a jury could", "jurors to decide",
-        "vor geschworenen", "vor die geschworenen",
+        "vor geschworenen", "vor die geschworenen", "jury entendra", "jury tranchera",
+        "juri avaliara", "juri decidira", "giuria decidera", "jurado decidira",
     ],
     "trial_schedule": [
         "trial date", "jury selection", "delay the trial", "delay trial", "postpone the trial",
@@ -312,6 +325,7 @@ KIND_CUES: dict[str, list[str]] = {
     "injunction": [
         "injunction", "preliminary injunction", "restraining order", "immediate relief",
         "emergency relief", "irreparable harm", "to block", "to halt", "blocking", "injonction", "refere",
+        "de bloquer", "bloquer la", "zu blockieren", "bloquear", "bloccare",
         "prejudice irreparable", "intervention judiciaire immediate", "einstweilige verfugung", "eilantrag", "eilantrags",
         "einstweiligen verfugung", "vorlaufige verfugung", "unterlassung", "medida cautelar",
         "orden judicial", "alivio inmediato", "ingiunzione", "provvedimento cautelare",
