@@ -18,11 +18,18 @@ from monitor.rules.money import MoneyMention, decimal_str, format_range
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
+# Words of the alphabetic scripts (Latin with the Vietnamese đ, Cyrillic), one token per CJK
+# character, one per Korean word (its syllables are written together).
+_TOKEN = re.compile(r"[a-z0-9\u0111\u0430-\u044f]+(?:'[a-z]+)?|[\u3040-\u9fff]|[\uac00-\ud7af]+")
 _CLAUSE_END = re.compile(r";|\(|（|，|,|\. ")
 # The rest of a CJK clause after a figure (up to 、。, or ;), and parentheses to skip.
 _VERB_FINAL_CLAUSE = re.compile(r"[^、。，,;；]{0,30}")
 _PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
+# The figure restated in won after it ("1천340억 달러, 우리 돈 198조 원을 요구했다"): an aside.
+_WON_ASIDE = re.compile(
+    r"^\s*,\s*(?:우리\s?돈|한화|원화)(?:로)?\s*(?:약\s*)?[\d.,]+\s*[조억만천]*\s*원"
+)
+_WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
 SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
 
@@ -165,7 +172,7 @@ class ClaimAmountMatcher:
                 f"{m.text!r}: {word!r} is closer than {left[slice(*claim_left[-1])]!r}",
             )
         if not claim_left and not claim_right and not distract_left:
-            tail = _VERB_FINAL_CLAUSE.match(_PAREN.sub("", text[end:]))
+            tail = _VERB_FINAL_CLAUSE.match(_WON_ASIDE.sub("", _PAREN.sub("", text[end:])))
             if tail and not cl.DISTRACTOR_RE.search(tail.group()):
                 end_cue = cl.CLAIM_CLAUSE_END_RE.search(tail.group())
                 if end_cue:
@@ -212,6 +219,10 @@ class ClaimAmountMatcher:
                 currency, assumed = m.currency, False
                 if currency is None:
                     if not (opts.assume_currency and m.has_scale) or doc.has_foreign_currency:
+                        continue
+                    if _WON_SCALE.search(m.text):
+                        # Korean news writes dollars with 달러 every time: a bare 조/억 is won.
+                        reasons.add(segment, f"{m.text!r}: a Korean figure without 달러 is in won")
                         continue
                     currency, assumed = opts.currency, True
                 if currency != opts.currency or m.point < opts.min_amount:

@@ -9,6 +9,11 @@ from collections.abc import Iterable
 
 from monitor.parse.textnorm import CJK_RE
 
+# Folded letters of the alphabetic scripts read here: Latin (with the Vietnamese đ) and Cyrillic,
+# so that a Russian word never matches inside a longer one ("иск" in "риск").
+_LETTERS = "[a-z\u0111\u0430-\u044f]"
+_WORD_CHAR = "[a-z0-9\u0111\u0430-\u044f]"
+
 
 def alternation(words: Iterable[str]) -> str:
     """One regex alternative per word, longest first, with word boundaries for Latin words.
@@ -21,7 +26,9 @@ def alternation(words: Iterable[str]) -> str:
     cjk: list[str] = []
     for word in sorted(set(words), key=len, reverse=True):
         wild = word.endswith("*")
-        core = word.rstrip("*")
+        # "*schadevergoeding": any letters before, for compounds ("megaschadevergoeding")
+        lead = word.startswith("*") and len(word) > 1
+        core = word.strip("*")
         chunks = re.split(r"([_~])", core)
         body = ""
         for k, piece in enumerate(chunks):
@@ -30,10 +37,12 @@ def alternation(words: Iterable[str]) -> str:
             else:
                 body += re.escape(piece.strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
         if wild:
-            body += r"[a-z]*"
+            body += _LETTERS + "*"
+        if lead:
+            body = _LETTERS + "*" + body
         (cjk if CJK_RE.search(core) else latin).append(body)
     # One pair of boundaries around all Latin words: far faster than one pair per word.
-    parts = [r"(?<![a-z0-9])(?:" + "|".join(latin) + r")(?![a-z0-9])"] if latin else []
+    parts = [rf"(?<!{_WORD_CHAR})(?:" + "|".join(latin) + rf")(?!{_WORD_CHAR})"] if latin else []
     parts += cjk
     return "|".join(parts)
 

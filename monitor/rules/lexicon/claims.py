@@ -61,12 +61,27 @@ CLAIM_BEFORE = [
     "pede", "pedem", "pediu", "pedindo", "pediram", "pedia", "pediam", "reclamava", "exigia",
     "cobrava", "cobrou", "buscava", "quer", "exigiu", "exigindo", "reivindica", "cobra", "buscando",
     "indenizacao", "compensacao", "reparacao", "processo de", "acao de",
+    # nl (compounds: "megaschadevergoeding", "schadeclaim")
+    "eist", "eisen", "eiste", "eisten", "vraagt", "vragen", "vroeg", "vroegen", "vordert",
+    "vorderde", "claimt", "claimde", "wil", "wilde", "*schadevergoeding", "*schadeclaim",
+    "compensatie", "vergoeding", "eis van", "claim van", "aanklacht",
+    # ru
+    "требует", "требуют", "требовал", "требовала", "потребовал", "потребовала", "требование",
+    "требования", "добивается", "добивался", "хочет", "хотел", "просит", "просил", "попросил",
+    "взыскать", "взыскания", "возмещение", "возмещения", "компенсацию", "компенсации",
+    "компенсация", "ущерб", "ущерба", "иск на сумму", "иск о", "на сумму",
+    # vi (folded: "yêu cầu", "bồi thường", "đòi bồi thường", "khởi kiện"; folding merges
+    # "đòi" with "đổi" and "kiện" with "kiến", so only the longer forms are read)
+    "yeu cau", "boi thuong", "khoi kien", "vu kien", "đoi boi thuong", "khoan boi thuong",
+    # ko
+    "요구", "청구", "손해배상", "배상", "보상", "소송",
     # zh / ja
     "索赔", "索賠", "索偿", "索償", "赔偿", "賠償", "求偿", "求償", "要求", "索取", "索要",
     "請求", "请求", "求め", "損害",
 ]
 # Read right after the figure: "$134bn in damages", "a $150bn lawsuit", "134-Milliarden-Dollar-Klage".
 CLAIM_AFTER = [
+    "invoice", "at his expense", "at musk's expense",
     "in damages", "damages", "in compensation", "in restitution", "in disgorgement",
     "in wrongful gains", "in alleged wrongful gains", "in ill-gotten gains", "lawsuit", "suit",
     "case", "legal case", "court case", "lawsuit against", "case against", "suit against",
@@ -80,6 +95,10 @@ CLAIM_AFTER = [
     "em indenizacao", "em ganhos indevidos", "en ganancias indebidas", "de dommages-interets",
     # verb-final clauses: "hatte bis zu 134 Mrd. Dollar gefordert", "134 milliards réclamés"
     "gefordert", "verlangt", "eingeklagt", "reclames", "reclamados", "richiesti", "pedidos",
+    # nl, ru, vi, ko
+    "*schadevergoeding", "*schadeclaim", "claim", "eis", "geeist", "gevorderd", "geclaimd",
+    "в качестве компенсации", "компенсации", "возмещения", "ущерба", "иск", "boi thuong",
+    "tien boi thuong", "손해배상", "배상", "배상금", "보상", "소송", "청구", "요구",
     "诉讼", "訴訟", "官司", "索赔", "索賠", "的賠償", "的赔偿", "賠償金", "赔偿金", "的損害賠償",
     "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償",
 ]
@@ -87,7 +106,8 @@ CLAIM_AFTER = [
 CLAIM_TOTAL = [
     "totaling", "totalling", "total of", "in total", "combined", "a combined", "altogether",
     "together", "in all", "zusammen", "en conjunto", "in tutto", "ao todo", "合わせて", "合计约", "totalisant", "au total", "insgesamt",
-    "en total", "in totale", "no total", "合计", "合計", "总计", "總計", "总额", "總額",
+    "en total", "in totale", "no total", "in totaal", "samen", "в общей сложности", "всего",
+    "tong cong", "모두", "총", "合计", "合計", "总计", "總計", "总额", "總額",
 ]
 # Anything that makes a figure something else than the claim.
 DISTRACTOR = [
@@ -124,6 +144,22 @@ DISTRACTOR = [
     # pt
     "avaliacao", "avaliada", "investiu", "doou", "doacao", "rodada", "aquisicao", "receita",
     "lucro",
+    # nl
+    "waardering", "gewaardeerd", "waarde", "waard", "investering", "geinvesteerd",
+    "investeerde", "bijdrage", "gedoneerd", "doneerde", "donatie", "schonk", "financiering",
+    "financieringsronde", "bod", "overnamebod", "overname", "vermogen", "fortuin", "belang",
+    "aandeel", "aandelen", "omzet", "winst",
+    # ru
+    "оценка", "оценку", "оценивается", "оценили", "стоимость", "стоит", "капитализация",
+    "инвестиции", "инвестировал", "вложил", "пожертвовал", "пожертвование", "пожертвования",
+    "финансирование", "раунд", "предложение", "предложил", "поглощение", "покупка", "купить",
+    "состояние", "доля", "долю", "выручка", "прибыль", "штраф",
+    # vi
+    "đinh gia", "gia tri", "von hoa", "đau tu", "quyen gop", "tai tro", "gop von",
+    "đe nghi mua", "mua lai", "thau tom", "tai san", "co phan", "doanh thu", "loi nhuan",
+    # ko
+    "가치", "기업가치", "평가", "투자", "기부", "출자", "자금", "인수", "입찰", "제안", "재산",
+    "자산", "지분", "매출", "이익", "몫",
     # zh / ja
     "估值", "市值", "投资", "投資", "投入", "种子", "種子", "资金", "資金", "融资", "融資", "收购",
     "收購", "报价", "報價", "出价", "出價", "身家", "财富", "財富", "资产", "資產", "薪酬", "股份",
@@ -140,14 +176,15 @@ DISTRACTOR_AFTER = [
     "beteiligung", "finanzierung", "investition", "spende", "valoracion", "inversion",
     "valutazione", "investimento", "估值", "市值", "种子", "種子", "资金", "資金", "融资",
     "融資", "投资", "投資", "收购", "收購", "身家", "评估", "評估", "評価額", "出資", "買収",
-    "verdient", "gained", "earned", "worth of",
+    "verdient", "gained", "earned", "worth of", "waardering", "investering", "bod", "belang",
+    "оценки", "инвестиций", "đinh gia", "von hoa", "가치", "평가", "투자", "지분",
 ]
 
 # "$65.5bn-$109.4bn from OpenAI" right after a figure: one defendant named as the payer. Only a
 # share when another figure of the sentence has another single payer ("... and $13.3bn from
 # Microsoft"); {DEF} is one defendant's aliases.
 FROM_ONE_DEFENDANT = (
-    r"^\s*(?:\S+\s+){{0,2}}?(?:from|von|de|d'|a|da|del|dalla|do|dalla|aupres de|a cargo de)\s+"
+    r"^\s*(?:\S+\s+){{0,2}}?(?:from|against|von|gegen|contre|contra|contro|van|de|d'|a|da|del|dalla|do|aupres de|a cargo de)\s+"
     # "from OpenAI and Microsoft" is both; "from OpenAI and $13bn from Microsoft" is one each.
     r"(?:the\s+|la\s+|el\s+|der\s+|il\s+)?{DEF}"
     # (the text may end right there: the next figure starts where the window stops)
@@ -160,20 +197,26 @@ ONE_DEFENDANT_OWES = (
 )
 # One defendant's share, with {DEF} standing for the defendants' aliases (folded).
 PER_DEFENDANT = [
-    r"{DEF}(?:'s?)?\s+(?:\S+\s+){{0,3}}?(?:share|portion|part|gains?|enrichment|profits?|benefit)",
-    r"(?:share|portion|part|parte|anteil|quota|cuota|celle|celui|that|those)\s+(?:\S+\s+){{0,2}}?(?:of|de|d'|von|di|da|del|dell')\s*{DEF}",
-    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|could pay|owes?|verdient|gano|guadagnato|ganhou)",
-    r"(?:from|von|de|a|da)\s+{DEF}\s+(?:alone|allein|alleine|solo|seul|seule|solamente|unicamente)",
-    r"(?:alone|allein|alleine|solo|seulement|solamente|unicamente)\s+(?:from|von|de|da|a)\s",
-    r"{DEF}(?:応|應|应|需要|需|則需要|则需要|則需|则需)?(?:支付|賠償|赔偿)",
+    r"{DEF}(?:'s?)?\s+(?:\S+\s+){{0,3}}?(?:share|portion|part|gains?|enrichment|profits?|benefit)(?![a-z])",
+    # ("de parte de OpenAI y Microsoft" is "from", not "part of")
+    r"(?<!de )(?<!por )(?:share|portion|part|parte|anteil|quota|cuota|celle|celui|that|those|deel|aandeel|доля)\s+(?:\S+\s+){{0,2}}?(?:of|de|d'|von|di|da|del|dell'|van)\s*{DEF}",
+    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|could pay|owes?|verdient|gano|guadagnato|ganhou)(?![a-z])",
+    r"(?:from|von|de|a|da|van)\s+{DEF}\s+(?:alone|allein|alleine|solo|seul|seule|solamente|unicamente|alleen)(?![a-z])",
+    r"(?<![a-z])(?:alone|allein|alleine|solo|seulement|solamente|unicamente|alleen)\s+(?:from|von|de|da|a|van)\s",
+    # "OpenAI (could) have to pay / bear": 可能需承担, 应支付, 则需赔偿
+    r"{DEF}(?:可能|或将|或將|将|將|恐)?(?:需要|需|応|应|應|则|則|要){{0,2}}(?:支付|賠償|赔偿|承担|承擔|負担|负担)",
     r"{DEF}(?:的)?(?:部分|份额|份額|分)",
-    r"{DEF}(?:应|應|需|则|則)?(?:承担|承擔|負担|负担)",
     r"{DEF}\s+(?:\S+\s+){{0,3}}?(?:a elle seule|a lui seul|por si sola|por si solo|da sola|da solo|sozinha|sozinho|on its own|by itself)",
+    # ko: "오픈AI 몫" (OpenAI's share), "오픈AI가 부담" (OpenAI bears)
+    r"{DEF}(?:의|가|이|는|은)?\s?(?:몫|분담|부담)",
 ]
 
 # Verb-final languages: the claiming verb closes the figure's clause ("…1340億ドルの支払いを
 #求めている", "…の返還を求め"), read up to the clause end.
-CLAIM_CLAUSE_END = ["求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する"]
+CLAIM_CLAUSE_END = [
+    "求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する",
+    "요구했", "요구하", "요구한", "청구했", "청구하", "청구한",
+]
 # A sentence that opens with the one payer ("Von Microsoft verlangt Musk ...", "From OpenAI
 # alone, ..."): the figure is that defendant's share.
 PAYER_FIRST_RE = re.compile(

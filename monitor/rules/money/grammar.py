@@ -13,7 +13,9 @@ from monitor.rules.money import lexicon as lx
 
 Bound = Literal["exact", "range", "upper", "lower"]
 
-COMMA_DECIMAL = frozenset({"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "da", "no", "tr"})
+COMMA_DECIMAL = frozenset(
+    {"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "da", "no", "tr", "vi", "id"}
+)
 CJK_LANGS = frozenset({"zh", "ja", "ko"})
 
 
@@ -22,7 +24,8 @@ def _alt(words: object) -> str:
     return "|".join(re.escape(w) for w in items)
 
 
-_NUM = r"\d{1,3}(?:([.,'\u2009 ])\d{3}(?:\1\d{3})*)(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+# Korean writes "1천340억" (1,340 × 10^8): the thousands digit and the rest are one figure.
+_NUM = r"\d+천\d{0,3}(?=\s?[억만조])|\d{1,3}(?:([.,'\u2009 ])\d{3}(?:\1\d{3})*)(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _ATOM = re.compile(
     r"(?P<pre>" + _alt(lx.PREFIX_CURRENCIES) + r"|r(?=\d))?[ ]?"
     r"(?<![a-z0-9.,])(?P<num>" + _NUM + r")(?![\d])"
@@ -34,24 +37,32 @@ _ATOM = re.compile(
     # "$79bn-$134bn": a symbol glued to the next figure is that figure's prefix, not a suffix.
     + r")(?![a-z])(?![ ]?(?:\d|[$€£¥]\d)))?"
 )
+# A noun naming the amount between a bound and its figure ("up to a sum of $134bn").
+_AMOUNT_NOUN = (
+    r"(?:sum|amount|figure|total|somme|montant|cifra|soma|quantia|montante|valor|importe|"
+    r"cantidad|summe|betrag|somma|importo|bedrag|сумм[аыу])\s+(?:of|de|d'|du|von|di|da|do|del|van)?"
+)
 _CONNECT = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS + r")\s*")
 _CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*")
 _OPENER_BEFORE = re.compile(
     r"(?:^|[^a-z])(?:" + lx.RANGE_OPENERS + r")\s*(?:(?:" + lx.APPROX + r")\s*)?$"
 )
 _QUALIFIER = re.compile(
-    r"(?:(?:^|[^a-z])(?:(?P<upper>"
+    r"(?:(?:^|[^a-z\u0430-\u044f])(?:(?P<upper>"
     + lx.UPPER
     + r")|(?P<lower>"
     + lx.LOWER
     + r")|(?P<approx>"
     + lx.APPROX
-    + r"))|(?P<cjk>高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約))"
-    r"\s*(?:[a-z_]+\(\s*)?$"
+    + r"))|(?P<cjk>高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約|최대|최고|최소|약|대략))"
+    # "up to the staggering sum of $134bn", "pode chegar à impressionante cifra de US$ 134 bi"
+    r"(?:\s+(?:[a-z'-]+\s+){0,3}?" + _AMOUNT_NOUN + r")?"
+    # markdown emphasis around the figure ("até **US$ 134 bilhões**")
+    r"\s*(?:[*_]{1,3}\s*)?(?:[a-z_]+\(\s*)?$"
 )
-_LOWER_SUFFIX = re.compile(r"\s*(?:以上|超)")
-_CJK_UPPER = {"高达", "高達", "最高", "最多", "至多", "最大"}
-_CJK_LOWER = {"逾", "超过", "超過"}
+_LOWER_SUFFIX = re.compile(r"\s*(?:以上|超|이상|넘는|초과)")
+_CJK_UPPER = {"高达", "高達", "最高", "最多", "至多", "最大", "최대", "최고"}
+_CJK_LOWER = {"逾", "超过", "超過", "최소"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +115,9 @@ class _Atom:
 def parse_number(raw: str, lang: str | None) -> tuple[Decimal, bool]:
     """The figure as Decimal and whether its separators read against the language's habit."""
     raw = raw.replace("\u2009", " ")
+    if "천" in raw:
+        thousands, rest = raw.split("천")
+        return Decimal(thousands) * 1000 + Decimal(rest or 0), False
     dec_sep = "," if lang in COMMA_DECIMAL else "."
     seps = [c for c in raw if c in ".,' "]
     if not seps:
@@ -119,7 +133,8 @@ def parse_number(raw: str, lang: str | None) -> tuple[Decimal, bool]:
     if len(groups) > 2:
         return Decimal("".join(groups)), ch == dec_sep
     head, tail = groups
-    if len(tail) == 3 and ch != dec_sep:
+    # "134,000 millones" (Mexican and US-style Spanish): nobody writes a decimal as ",000".
+    if len(tail) == 3 and (ch != dec_sep or tail == "000"):
         return Decimal(head + tail), False
     # "1.340 billion" in English, "1,34 Billionen" (fine) or "1,34 billion" (flag) elsewhere.
     return Decimal(f"{head}.{tail}"), ch != dec_sep or len(tail) == 3
