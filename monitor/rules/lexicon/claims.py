@@ -51,16 +51,19 @@ CLAIM_BEFORE = [
     "reclaman", "reclamo", "reclamacion", "reclamar", "solicita", "solicito", "solicitado",
     "solicitando", "busca", "buscar", "danos y perjuicios", "danos", "indemnizacion",
     "compensacion", "resarcimiento", "demanda de", "demanda por", "demandando",
-    "ganancias indebidas", "ganancias ilicitas",
+    "ganancias indebidas", "ganancias ilicitas", "pedida", "reclamada", "reclamado",
+    "busca obtener", "quiere obtener", "exigida", "exigido",
     # it
     "chiede", "chiedono", "chiedera", "chiesto", "chiedeva", "chiedevano", "reclamava",
     "vuole", "voleva", "vogliono", "chiedendo", "chiedere", "richiesta",
     "richiede", "pretende", "risarcimento", "danni", "indennizzo", "causa da", "rivendica",
-    "profitti indebiti", "guadagni illeciti",
+    "profitti indebiti", "guadagni illeciti", "punta a ottenere", "mira a ottenere",
+    "cerca di ottenere", "chiesti", "richiesti", "somma richiesta", "cifra richiesta",
     # pt
     "pede", "pedem", "pediu", "pedindo", "pediram", "pedia", "pediam", "reclamava", "exigia",
     "cobrava", "cobrou", "buscava", "quer", "exigiu", "exigindo", "reivindica", "cobra", "buscando",
-    "indenizacao", "compensacao", "reparacao", "processo de", "acao de",
+    "indenizacao", "compensacao", "reparacao", "processo de", "acao de", "pedido", "pedida",
+    "quer obter", "busca obter", "cobrado", "cobrada", "reclamado", "reclamada", "pretendido",
     # nl (compounds: "megaschadevergoeding", "schadeclaim")
     "eist", "eisen", "eiste", "eisten", "vraagt", "vragen", "vroeg", "vroegen", "vordert",
     "vorderde", "claimt", "claimde", "wil", "wilde", "*schadevergoeding", "*schadeclaim",
@@ -69,7 +72,8 @@ CLAIM_BEFORE = [
     "требует", "требуют", "требовал", "требовала", "потребовал", "потребовала", "требование",
     "требования", "добивается", "добивался", "хочет", "хотел", "просит", "просил", "попросил",
     "взыскать", "взыскания", "возмещение", "возмещения", "компенсацию", "компенсации",
-    "компенсация", "ущерб", "ущерба", "иск на сумму", "иск о", "на сумму",
+    "компенсация", "ущерб", "ущерба", "иск на сумму", "иск о", "на сумму", "иск", "иска",
+    "иске", "иском", "исковые требования", "исковых требований",
     # vi (folded: "yêu cầu", "bồi thường", "đòi bồi thường", "khởi kiện"; folding merges
     # "đòi" with "đổi" and "kiện" with "kiến", so only the longer forms are read)
     "yeu cau", "boi thuong", "khoi kien", "vu kien", "đoi boi thuong", "khoan boi thuong",
@@ -77,7 +81,8 @@ CLAIM_BEFORE = [
     "요구", "청구", "손해배상", "배상", "보상", "소송",
     # zh / ja
     "索赔", "索賠", "索偿", "索償", "赔偿", "賠償", "求偿", "求償", "要求", "索取", "索要",
-    "請求", "请求", "求め", "損害",
+    "請求", "请求", "求め", "損害", "应向其支付", "應向其支付", "向其支付", "向他支付", "赔付",
+    "不当な利益", "不当利益", "不当利得", "不当得利", "不當得利", "不法所得",
 ]
 # Read right after the figure: "$134bn in damages", "a $150bn lawsuit", "134-Milliarden-Dollar-Klage".
 CLAIM_AFTER = [
@@ -215,7 +220,7 @@ PER_DEFENDANT = [
 #求めている", "…の返還を求め"), read up to the clause end.
 CLAIM_CLAUSE_END = [
     "求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する",
-    "요구했", "요구하", "요구한", "청구했", "청구하", "청구한",
+    "요구했", "요구하", "요구한", "청구했", "청구하", "청구한", "받아야",
 ]
 # A sentence that opens with the one payer ("Von Microsoft verlangt Musk ...", "From OpenAI
 # alone, ..."): the figure is that defendant's share.

@@ -43,9 +43,17 @@ _AMOUNT_NOUN = (
     r"cantidad|summe|betrag|somma|importo|bedrag|сумм[аыу])\s+(?:of|de|d'|du|von|di|da|do|del|van)?"
 )
 _CONNECT = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS + r")\s*")
-_CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*")
+# "tra i 79 e i 134 miliardi", "entre los 79 y los 134": an article before each end.
+_RANGE_ARTICLE = r"(?:(?:i|gli|los|las|os|as|les|the)\s+)?"
+_CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*" + _RANGE_ARTICLE)
 _OPENER_BEFORE = re.compile(
-    r"(?:^|[^a-z])(?:" + lx.RANGE_OPENERS + r")\s*(?:(?:" + lx.APPROX + r")\s*)?$"
+    r"(?:^|[^a-z])(?:"
+    + lx.RANGE_OPENERS
+    + r")\s*(?:(?:"
+    + lx.APPROX
+    + r")\s*)?"
+    + _RANGE_ARTICLE
+    + "$"
 )
 _QUALIFIER = re.compile(
     r"(?:(?:^|[^a-z\u0430-\u044f])(?:(?P<upper>"

@@ -256,7 +256,7 @@ UPPER = (
     r"potrebbe raggiungere|potrebbe arrivare a|puo arrivare a|"
     # nl, ru, vi
     r"tot wel|tot maar liefst|tot een maximum van|maximaal|hooguit|ten hoogste|tot|"
-    r"вплоть до|не более|максимум|до|len toi|len đen|toi đa"
+    r"вплоть до|не более|максимум|до|len toi|len đen|toi đa|toi"
 )
 LOWER = (
     r"over|more than|above|in excess of|upwards of|at least|north of|plus de|au moins|"
