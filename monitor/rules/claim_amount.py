@@ -29,6 +29,10 @@ _PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
 _WON_ASIDE = re.compile(
     r"^\s*,\s*(?:우리\s?돈|한화|원화)(?:로)?\s*(?:약\s*)?[\d.,]+\s*[조억만천]*\s*원"
 )
+_AND_LAST = re.compile(
+    r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
+    r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
+)
 _WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
 SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
@@ -159,6 +163,14 @@ class ClaimAmountMatcher:
         payer = self.topic.payer_after(right)
         if payer is not None and self._other_payer(text, mentions, j, payer):
             return False, False, f"{m.text!r} is asked from one defendant, another from another"
+        worth = cl.CLAIM_WORTH_RE.search(left)
+        # "In the case OpenAI is worth $500bn": a defendant right before the verb is the subject,
+        # unless it closes the claim's "against OpenAI" or "against OpenAI and Microsoft".
+        if worth and (
+            not self.topic.defendants_in(_last_tokens(worth.group(), 4))
+            or _AND_LAST.search(worth.group())
+        ):
+            return True, True, f"{m.text!r} is what the claim is worth ({worth.group().strip()!r})"
         if (
             claim_left
             and distract_left

@@ -105,7 +105,7 @@ CLAIM_AFTER = [
     "в качестве компенсации", "компенсации", "возмещения", "ущерба", "иск", "boi thuong",
     "tien boi thuong", "손해배상", "배상", "배상금", "보상", "소송", "청구", "요구",
     "诉讼", "訴訟", "官司", "索赔", "索賠", "的賠償", "的赔偿", "賠償金", "赔偿金", "的損害賠償",
-    "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償",
+    "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償", "請求", "请求",
 ]
 # Weak: only with a claiming word elsewhere in the sentence ("... totalling $79bn-$134bn").
 CLAIM_TOTAL = [
@@ -205,7 +205,7 @@ PER_DEFENDANT = [
     r"{DEF}(?:'s?)?\s+(?:\S+\s+){{0,3}}?(?:share|portion|part|gains?|enrichment|profits?|benefit)(?![a-z])",
     # ("de parte de OpenAI y Microsoft" is "from", not "part of")
     r"(?<!de )(?<!por )(?:share|portion|part|parte|anteil|quota|cuota|celle|celui|that|those|deel|aandeel|доля)\s+(?:\S+\s+){{0,2}}?(?:of|de|d'|von|di|da|del|dell'|van)\s*{DEF}",
-    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|could pay|owes?|verdient|gano|guadagnato|ganhou)(?![a-z])",
+    r"{DEF}\s+(?:\S+\s+){{0,2}}?(?:gained|earned|received|got|should pay|must pay|would pay|could pay|owes?|verdient|gano|guadagnato|ganhou|devrait verser|devrait payer|doit verser|doit payer|deberia pagar|debe pagar|tendria que pagar|dovrebbe pagare|dovrebbe versare|deve pagare|deveria pagar|deve pagar|teria de pagar|musste|muss)(?![a-z])",
     r"(?:from|von|de|a|da|van)\s+{DEF}\s+(?:alone|allein|alleine|solo|seul|seule|solamente|unicamente|alleen)(?![a-z])",
     r"(?<![a-z])(?:alone|allein|alleine|solo|seulement|solamente|unicamente|alleen)\s+(?:from|von|de|da|a|van)\s",
     # "OpenAI (could) have to pay / bear": 可能需承担, 应支付, 则需赔偿
@@ -226,6 +226,14 @@ CLAIM_CLAUSE_END = [
 # alone, ..."): the figure is that defendant's share.
 PAYER_FIRST_RE = re.compile(
     r"^\s*(?:from|von|de la part de|da parte di|por parte de|da parte de)\s+(?:the\s+|der\s+)?"
+)
+# A claim said to be worth the figure ("his claim ... is worth more than $100bn", "la causa vale
+# fino a"): the claim noun, then no relative clause (which would make the worth another thing's).
+CLAIM_WORTH_RE = re.compile(
+    r"(?<![a-z])(?:claim|lawsuit|suit|case|causa|demanda|plainte|klage|acao|processo|richiesta)"
+    r"(?![a-z])(?:(?!(?<![a-z])(?:which|that|who|whose|que|qui|dont|che|die|das|der)(?![a-z]))"
+    r"[^,;:])*?(?<![a-z])(?:is|are|could be|would be|may be|might be|was|is now)?\s*"
+    r"(?:worth|vale|vaut|valdria|varrebbe|valeria|wert)\s*$"
 )
 CLAIM_BEFORE_RE = compile_words(CLAIM_BEFORE)
 CLAIM_CLAUSE_END_RE = compile_words(CLAIM_CLAUSE_END)

@@ -30,7 +30,8 @@ _ATOM = re.compile(
     r"(?P<pre>" + _alt(lx.PREFIX_CURRENCIES) + r"|r(?=\d))?[ ]?"
     r"(?<![a-z0-9.,])(?P<num>" + _NUM + r")(?![\d])"
     r"(?:(?P<sep>[ ]?-?[ ]?)(?P<scale>" + _alt(lx.SCALES) + r")(?![a-z])"
-    r"|(?P<short>" + _alt(lx.SHORT_SCALES) + r")(?![a-z0-9]))?"
+    # ("US$ 134 bi": the Brazilian press puts a space before its "bi" and "mi")
+    r"|(?P<short>" + _alt(lx.SHORT_SCALES) + r"|[ ](?:bi|mi))(?![a-z0-9]))?"
     r"(?P<plus>\+)?"
     r"(?:[ ]?-?(?:(?:de|d'|di|of|en|in)[ ])?(?P<post>"
     + _alt(lx.SUFFIX_CURRENCIES)
@@ -62,14 +63,14 @@ _QUALIFIER = re.compile(
     + lx.LOWER
     + r")|(?P<approx>"
     + lx.APPROX
-    + r"))|(?P<cjk>高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約|최대|최고|최소|약|대략))"
+    + r"))|(?P<cjk>最大で|最高で|高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約|최대|최고|최소|약|대략))"
     # "up to the staggering sum of $134bn", "pode chegar à impressionante cifra de US$ 134 bi"
     r"(?:\s+(?:[a-z'-]+\s+){0,3}?" + _AMOUNT_NOUN + r")?"
     # markdown emphasis around the figure ("até **US$ 134 bilhões**")
     r"\s*(?:[*_]{1,3}\s*)?(?:[a-z_]+\(\s*)?$"
 )
 _LOWER_SUFFIX = re.compile(r"\s*(?:以上|超|이상|넘는|초과)")
-_CJK_UPPER = {"高达", "高達", "最高", "最多", "至多", "最大", "최대", "최고"}
+_CJK_UPPER = {"最大で", "最高で", "高达", "高達", "最高", "最多", "至多", "最大", "최대", "최고"}
 _CJK_LOWER = {"逾", "超过", "超過", "최소"}
 
 
@@ -192,7 +193,7 @@ def _atoms(folded: Folded, lang: str | None) -> list[_Atom]:
                     _Atom(m.start("num"), end, m.start("num"), end, number, None, None, False)
                 )
                 continue
-            scale = lx.SHORT_SCALES[m.group("short")]
+            scale = lx.SHORT_SCALES[m.group("short").strip()]
         start = m.start("pre") if pre else m.start("num")
         end = m.end()
         if not post and not m.group("plus"):
