@@ -171,17 +171,27 @@ class ClaimAmountMatcher:
             or _AND_LAST.search(worth.group())
         ):
             return True, True, f"{m.text!r} is what the claim is worth ({worth.group().strip()!r})"
+        near_right = [c for c in claim_right if _tokens_between(right[: c[0]]) <= 1]
         if (
             claim_left
             and distract_left
             and distract_left[-1][1] > claim_left[-1][1]
-            and not claim_right
+            and not near_right
         ):
             word = left[slice(*distract_left[-1])]
             return (
                 False,
                 False,
                 f"{m.text!r}: {word!r} is closer than {left[slice(*claim_left[-1])]!r}",
+            )
+        # "raise $40bn while the lawsuit goes on": a distracting verb right before the figure
+        # wins over a claim noun a few words after it ("a $40bn lawsuit" stays a claim).
+        if distract_left and not claim_left and claim_right and not near_right:
+            return (
+                False,
+                False,
+                f"{m.text!r}: {left[slice(*distract_left[-1])]!r} is closer than "
+                f"{right[slice(*claim_right[0])]!r}",
             )
         if not claim_left and not claim_right and not distract_left:
             tail = _VERB_FINAL_CLAUSE.match(_WON_ASIDE.sub("", _PAREN.sub("", text[end:])))

@@ -154,11 +154,14 @@ DISTRACTOR = [
     "investeerde", "bijdrage", "gedoneerd", "doneerde", "donatie", "schonk", "financiering",
     "financieringsronde", "bod", "overnamebod", "overname", "vermogen", "fortuin", "belang",
     "aandeel", "aandelen", "omzet", "winst",
-    # ru
-    "оценка", "оценку", "оценивается", "оценили", "стоимость", "стоит", "капитализация",
-    "инвестиции", "инвестировал", "вложил", "пожертвовал", "пожертвование", "пожертвования",
-    "финансирование", "раунд", "предложение", "предложил", "поглощение", "покупка", "купить",
-    "состояние", "доля", "долю", "выручка", "прибыль", "штраф",
+    # ru (stems: the words decline)
+    "оцен*", "стоимост*", "стоит", "капитализац*", "инвест*", "вложил*", "пожертв*",
+    "финансир*", "раунд*", "предложени*", "предложил*", "поглощени*", "покупк*", "купить",
+    "купил*", "состояни*", "доля", "долю", "доли", "долей", "выручк*", "прибыл*", "штраф*", "привлеч*", "привлек*",
+    # raising money (es, pt, it, fr, de, nl, vi, ko)
+    "recaudar", "recaudo", "recaudacion", "levantar", "levantou", "captar", "captou",
+    "captacao", "raccogliere", "raccolto", "raccolta", "lever", "leve", "einsammeln",
+    "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치",
     # vi
     "đinh gia", "gia tri", "von hoa", "đau tu", "quyen gop", "tai tro", "gop von",
     "đe nghi mua", "mua lai", "thau tom", "tai san", "co phan", "doanh thu", "loi nhuan",
@@ -182,7 +185,8 @@ DISTRACTOR_AFTER = [
     "valutazione", "investimento", "估值", "市值", "种子", "種子", "资金", "資金", "融资",
     "融資", "投资", "投資", "收购", "收購", "身家", "评估", "評估", "評価額", "出資", "買収",
     "verdient", "gained", "earned", "worth of", "waardering", "investering", "bod", "belang",
-    "оценки", "инвестиций", "đinh gia", "von hoa", "가치", "평가", "투자", "지분",
+    "оценки", "инвестиций", "đinh gia", "von hoa", "가치", "평가", "투자", "지분", "ophalen",
+    "op te halen", "einsammeln", "aufnehmen", "유치",
 ]
 
 # "$65.5bn-$109.4bn from OpenAI" right after a figure: one defendant named as the payer. Only a
