@@ -199,6 +199,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "it": frozenset(["il", "lo", "gli", "della", "che", "di", "una", "per", "con", "del", "non", "sono", "alla", "nel", "ha", "le", "dei"]),
     "pt": frozenset(["o", "os", "as", "da", "do", "que", "uma", "por", "com", "para", "não", "dos", "das", "se", "ao", "na", "no", "em"]),
     "nl": frozenset(["het", "een", "van", "niet", "zijn", "wordt", "werd", "voor", "ook", "naar", "bij", "dat", "met", "heeft", "op", "uit"]),
+    "id": frozenset(["yang", "dan", "dari", "untuk", "dengan", "ini", "itu", "dalam", "tidak", "akan", "pada", "oleh", "telah", "sebagai"]),
     "vi": frozenset(["của", "và", "các", "là", "có", "được", "cho", "với", "không", "này", "trong", "một", "những", "đã", "người", "ông", "khi"]),
 }
 # fmt: on
@@ -214,8 +215,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def guess_language(text: str) -> str | None:
-    """A cheap guess among en/fr/de/es/it/pt/nl/vi/ru/zh/ja/ko by script and stop words (None if
-    unsure)."""
+    """A cheap guess among en/fr/de/es/it/pt/nl/id/vi/ru/zh/ja/ko by script and stop words (None
+    if unsure)."""
     if not text:
         return None
     cjk = len(CJK_RE.findall(text))

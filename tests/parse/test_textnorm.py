@@ -83,6 +83,7 @@ def test_sentences_split_on_blank_lines_and_bullets() -> None:
         ("De rechter heeft het verzoek van de advocaten niet toegewezen.", "nl"),
         ("Thẩm phán đã bác bỏ yêu cầu của các luật sư trong vụ kiện.", "vi"),
         ("Суд отклонил ходатайство адвокатов компании.", "ru"),
+        ("Hakim menolak permintaan yang diajukan oleh pengacara dari perusahaan itu.", "id"),
         ("법원은 변호인단의 요청을 기각했다.", "ko"),
     ],
 )

@@ -77,6 +77,8 @@ CLAIM_BEFORE = [
     # vi (folded: "yêu cầu", "bồi thường", "đòi bồi thường", "khởi kiện"; folding merges
     # "đòi" with "đổi" and "kiện" with "kiến", so only the longer forms are read)
     "yeu cau", "boi thuong", "khoi kien", "vu kien", "đoi boi thuong", "khoan boi thuong",
+    # id
+    "menuntut", "tuntutan", "ganti rugi", "meminta", "gugatan", "kompensasi",
     # ko
     "요구", "청구", "손해배상", "배상", "보상", "소송",
     # zh / ja
@@ -162,6 +164,9 @@ DISTRACTOR = [
     "recaudar", "recaudo", "recaudacion", "levantar", "levantou", "captar", "captou",
     "captacao", "raccogliere", "raccolto", "raccolta", "lever", "leve", "einsammeln",
     "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치",
+    # id
+    "valuasi", "bernilai", "investasi", "berinvestasi", "donasi", "menyumbang", "pendanaan",
+    "tawaran", "akuisisi", "kekayaan", "saham",
     # vi
     "đinh gia", "gia tri", "von hoa", "đau tu", "quyen gop", "tai tro", "gop von",
     "đe nghi mua", "mua lai", "thau tom", "tai san", "co phan", "doanh thu", "loi nhuan",

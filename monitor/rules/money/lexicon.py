@@ -236,14 +236,16 @@ SUFFIX_CURRENCIES: dict[str, str] = {
     "đo la my": "USD",
     "đo la": "USD",
     "amerikaanse dollar": "USD",
+    "dolar as": "USD",
 }
 
 # Between the two ends of a range. OPEN connectors need an opener ("between X and Y").
 RANGE_CONNECTORS = r"-|to|a|bis|through|ate|au|tot|至|到|~|〜|～|から|에서(?:\s*최대)?"
-RANGE_CONNECTORS_NEED_OPENER = r"and|et|und|y|e|and up to|en|до|и|đen|toi"
+RANGE_CONNECTORS_NEED_OPENER = r"and|et|und|y|e|and up to|en|до|и|đen|toi|dan|hingga"
 RANGE_OPENERS = (
     r"between|from|range of|ranging from|entre|de|d'|von|zwischen|desde|da|tra|fra|van|"
-    r"compris entre|comprises entre|compreso tra|compresi tra|介于|介於|tussen|от|между|tu|khoang tu"
+    r"compris entre|comprises entre|compreso tra|compresi tra|介于|介於|tussen|от|между|tu|khoang tu|"
+    r"antara"
 )
 
 # Qualifiers right before a figure (folded).
@@ -256,17 +258,17 @@ UPPER = (
     r"potrebbe raggiungere|potrebbe arrivare a|puo arrivare a|"
     # nl, ru, vi
     r"tot wel|tot maar liefst|tot een maximum van|maximaal|hooguit|ten hoogste|tot|"
-    r"вплоть до|не более|максимум|до|len toi|len đen|toi đa|toi"
+    r"вплоть до|не более|максимум|до|len toi|len đen|toi đa|toi|hingga|sampai|maksimal"
 )
 LOWER = (
     r"over|more than|above|in excess of|upwards of|at least|north of|plus de|au moins|"
     r"mehr als|uber|mindestens|mas de|al menos|por encima de|oltre|piu di|almeno|mais de|"
     r"pelo menos|acima de|meer dan|ruim|minstens|ten minste|более чем|более|свыше|больше|"
-    r"не менее|как минимум|hon|tren|it nhat|toi thieu"
+    r"не менее|как минимум|hon|tren|it nhat|toi thieu|lebih dari|setidaknya"
 )
 APPROX = (
     r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|estimated|"
     r"circa|environ|pres de|quelque|presque|rund|etwa|ca\.|knapp|fast|gut|unos|unas|"
     r"alrededor de|cerca de|aproximadamente|casi|quasi|intorno ai|intorno a|quase|ongeveer|"
-    r"zo'n|bijna|rond de|около|примерно|порядка|почти|приблизительно|khoang|gan|xap xi"
+    r"zo'n|bijna|rond de|около|примерно|порядка|почти|приблизительно|khoang|gan|xap xi|sekitar"
 )
