@@ -69,6 +69,10 @@ _QUALIFIER = re.compile(
     # markdown emphasis around the figure ("até **US$ 134 bilhões**")
     r"\s*(?:[*_]{1,3}\s*)?(?:[a-z_]+\(\s*)?$"
 )
+# "увеличил ... до 150 млрд": after a verb of change, "до" is "to", not "up to".
+_RAISED_TO = re.compile(
+    r"(?:увелич|повыс|подня|сниз|сократ|измен)[\u0430-\u044f]*\s+(?:\S+\s+){0,8}?до\s*$"
+)
 _LOWER_SUFFIX = re.compile(r"\s*(?:以上|超|이상|넘는|초과)")
 _CJK_UPPER = {"最大で", "最高で", "高达", "高達", "最高", "最多", "至多", "最大", "최대", "최고"}
 _CJK_LOWER = {"逾", "超过", "超過", "최소"}
@@ -345,6 +349,8 @@ def _single(folded: Folded, a: _Atom) -> MoneyMention:
 def _qualifier(folded: Folded, start: int) -> str | None:
     m = _QUALIFIER.search(folded.text[max(0, start - 40) : start])
     if m is None:
+        return None
+    if m.group("upper") == "до" and _RAISED_TO.search(folded.text[max(0, start - 120) : start]):
         return None
     if m.group("cjk"):
         word = m.group("cjk")
