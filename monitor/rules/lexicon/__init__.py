@@ -18,15 +18,16 @@ _WORD_CHAR = "[a-z0-9\u0111\u0430-\u044f]"
 def alternation(words: Iterable[str]) -> str:
     """One regex alternative per word, longest first, with word boundaries for Latin words.
 
-    A word may end in `*` (any letters follow) and contain `_` (any short gap of up to three
-    words, for "asked _ to award") or `~` (a gap of up to ten words, for German verbs whose
+    A word may end in `*` (any letters follow), start with `*` (the end of a compound:
+    "*schadevergoeding" finds "megaschadevergoeding") and contain `_` (any short gap of up to
+    three words, for "asked _ to award") or `~` (a gap of up to ten words, for German verbs whose
     particle closes the clause: "setzte ~ an"). Words are in folded form.
     """
     latin: list[str] = []
+    tails: list[str] = []
     cjk: list[str] = []
     for word in sorted(set(words), key=len, reverse=True):
         wild = word.endswith("*")
-        # "*schadevergoeding": any letters before, for compounds ("megaschadevergoeding")
         lead = word.startswith("*") and len(word) > 1
         core = word.strip("*")
         chunks = re.split(r"([_~])", core)
@@ -38,11 +39,11 @@ def alternation(words: Iterable[str]) -> str:
                 body += re.escape(piece.strip()).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
         if wild:
             body += _LETTERS + "*"
-        if lead:
-            body = _LETTERS + "*" + body
-        (cjk if CJK_RE.search(core) else latin).append(body)
+        (cjk if CJK_RE.search(core) else tails if lead else latin).append(body)
     # One pair of boundaries around all Latin words: far faster than one pair per word.
     parts = [rf"(?<!{_WORD_CHAR})(?:" + "|".join(latin) + rf")(?!{_WORD_CHAR})"] if latin else []
+    # Compound ends match inside a word (the match starts where the listed part starts).
+    parts += [r"(?:" + "|".join(tails) + rf")(?!{_WORD_CHAR})"] if tails else []
     parts += cjk
     return "|".join(parts)
 
