@@ -33,6 +33,7 @@ _AND_LAST = re.compile(
     r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
     r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
 )
+_CJK_CHAR = re.compile(r"[\u3040-\u9fff]")
 _WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
 SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
@@ -171,7 +172,12 @@ class ClaimAmountMatcher:
             or _AND_LAST.search(worth.group())
         ):
             return True, True, f"{m.text!r} is what the claim is worth ({worth.group().strip()!r})"
-        near_right = [c for c in claim_right if _tokens_between(right[: c[0]]) <= 1]
+        # Next to the figure: one word, or a few CJK characters ("1300亿美元的天价赔偿").
+        near_right = [
+            c
+            for c in claim_right
+            if _tokens_between(right[: c[0]]) <= (3 if _CJK_CHAR.search(right[: c[0]]) else 1)
+        ]
         if (
             claim_left
             and distract_left
