@@ -33,6 +33,8 @@ _AND_LAST = re.compile(
     r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
     r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
 )
+# Unambiguous "from" words (the Romance "de"/"da" are everywhere and prove nothing alone).
+_FROM_WORD = re.compile(r"(?<![a-z])(?:from|von)\s")
 _CJK_CHAR = re.compile(r"[\u3040-\u9fff]")
 _WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
@@ -214,7 +216,13 @@ class ClaimAmountMatcher:
         return False, False, f"{m.text!r}: no claiming word near it"
 
     def _other_payer(self, text: str, mentions: list[MoneyMention], j: int, payer: int) -> bool:
-        """Whether another figure of the sentence is owed by another single defendant."""
+        """Whether another figure of the sentence is owed by another single defendant, or the
+        sentence asks another sum from another one ("... with a smaller sum sought from
+        Microsoft")."""
+        for hit in _FROM_WORD.finditer(text, mentions[j].folded_span[1]):
+            other_payer = self.topic.payer_after(text[hit.start() :])
+            if other_payer is not None and other_payer != payer:
+                return True
         for k, other in enumerate(mentions):
             if k == j:
                 continue

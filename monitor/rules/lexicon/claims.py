@@ -31,7 +31,8 @@ CLAIM_BEFORE = [
     # figurative claiming verbs of the press
     "chasing", "chases", "chase", "going after", "goes after", "go after", "went after",
     "hunting for", "angling for", "gunning for", "pressing for", "pushing for", "holding out for",
-    "put a price of", "puts a price of", "priced his claim at",
+    "put a price of", "puts a price of", "priced his claim at", "put a number on",
+    "puts a number on", "putting a number on", "put a price on", "puts a price on",
     # fr
     "reclame", "reclament", "reclamait", "reclamer", "reclamant", "reclamation", "reclamations",
     "demande", "demandent", "demandait", "demander", "exige", "exigent", "exiger", "exigeant",
