@@ -84,7 +84,8 @@ CLAIM_BEFORE = [
     # zh / ja
     "索赔", "索賠", "索偿", "索償", "赔偿", "賠償", "求偿", "求償", "要求", "索取", "索要",
     "請求", "请求", "求め", "損害", "应向其支付", "應向其支付", "向其支付", "向他支付", "赔付",
-    "不当な利益", "不当利益", "不当利得", "不当得利", "不當得利", "不法所得",
+    "不当な利益", "不当利益", "不当利得", "不当得利", "不當得利", "不法所得", "寻求", "尋求",
+    "讨要", "討要", "追讨", "追討", "讨回", "討回",
 ]
 # Read right after the figure: "$134bn in damages", "a $150bn lawsuit", "134-Milliarden-Dollar-Klage".
 CLAIM_AFTER = [
@@ -108,6 +109,7 @@ CLAIM_AFTER = [
     "tien boi thuong", "손해배상", "배상", "배상금", "보상", "소송", "청구", "요구",
     "诉讼", "訴訟", "官司", "索赔", "索賠", "的賠償", "的赔偿", "賠償金", "赔偿金", "的損害賠償",
     "訴え", "の損害賠償", "損害賠償", "の賠償", "の支払い", "赔偿", "賠償", "請求", "请求",
+    "要求", "不当得利", "不當得利", "取り戻",
 ]
 # Weak: only with a claiming word elsewhere in the sentence ("... totalling $79bn-$134bn").
 CLAIM_TOTAL = [
@@ -228,7 +230,7 @@ PER_DEFENDANT = [
 # Verb-final languages: the claiming verb closes the figure's clause ("…1340億ドルの支払いを
 #求めている", "…の返還を求め"), read up to the clause end.
 CLAIM_CLAUSE_END = [
-    "求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する",
+    "求め", "請求し", "請求して", "請求する", "要求し", "要求して", "要求する", "取り戻",
     "요구했", "요구하", "요구한", "청구했", "청구하", "청구한", "받아야",
 ]
 # A sentence that opens with the one payer ("Von Microsoft verlangt Musk ...", "From OpenAI
