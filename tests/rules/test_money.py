@@ -55,6 +55,8 @@ B = 10**9
         ("ko", "최소 600억 달러에서 최대 1,250억 달러", 60 * B, 125 * B, "USD"),
         ("ko", "1천억 달러 이상", 100 * B, None, "USD"),
         ("ko", "50조 원", 50 * 10**12, 50 * 10**12, "KRW"),
+        ("en", "a $60-to-$97 billion claim", 60 * B, 97 * B, "USD"),
+        ("es", "hasta u$s 97.000 millones", None, 97 * B, "USD"),
     ],
 )
 def test_it_reads_money_in_each_language(

@@ -140,6 +140,7 @@ PREFIX_CURRENCIES: dict[str, str] = {
     "u.s. $": "USD",
     "us$": "USD",
     "us $": "USD",
+    "u$s": "USD",
     "usd$": "USD",
     "us-$": "USD",
     "usd": "USD",
@@ -240,7 +241,7 @@ SUFFIX_CURRENCIES: dict[str, str] = {
 }
 
 # Between the two ends of a range. OPEN connectors need an opener ("between X and Y").
-RANGE_CONNECTORS = r"-|to|a|bis|through|ate|au|tot|至|到|~|〜|～|から|에서(?:\s*최대)?"
+RANGE_CONNECTORS = r"-to-|-|to|a|bis|through|ate|au|tot|至|到|~|〜|～|から|에서(?:\s*최대)?"
 RANGE_CONNECTORS_NEED_OPENER = r"and|et|und|y|e|and up to|en|до|и|đen|toi|dan|hingga"
 RANGE_OPENERS = (
     r"between|from|range of|ranging from|entre|de|d'|von|zwischen|desde|da|tra|fra|van|"
