@@ -329,7 +329,7 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         )
         if data["unread_languages"]:
             counts = ", ".join(f"{lang} {n}" for lang, n in data["unread_languages"].items())
-            typer.echo(f"items in languages the rules do not read: {counts}")
+            typer.echo(f"items in languages the rules do not fully read: {counts}")
 
 
 @db_app.command("upgrade")

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-# The languages the rules' vocabularies (money, claims, court decisions) are written for. Items
-# in others are stored and matched on names and case numbers, but their figures and decisions
-# go unread: `monitor status` counts them so that this is seen, not silent.
+# The languages the rules' vocabularies (money, claims, court decisions) are all written for.
+# In others, items are matched on names and case numbers, claimed amounts are read in Korean,
+# Dutch, Russian, Vietnamese and Indonesian, and court decisions go unread: `monitor status`
+# counts those items so that this is seen, not silent.
 RULE_LANGUAGES = frozenset({"en", "fr", "de", "es", "it", "pt", "zh", "ja"})
 
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")

@@ -242,6 +242,6 @@ def test_status_counts_items_in_languages_the_rules_do_not_read(
     assert cli("poll")[0] == 0
     code, out, _ = cli("status")
     assert code == 0
-    assert "items in languages the rules do not read: ko 2" in out
+    assert "items in languages the rules do not fully read: ko 2" in out
     code, out, _ = cli("status", "--json")
     assert json.loads(out)["unread_languages"] == {"ko": 2}
