@@ -13,6 +13,7 @@ from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, u
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
 from monitor.context import Context
+from monitor.deliver import digest
 from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch.client import Fetcher, Limits
@@ -303,8 +304,18 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
             data["sources_configured"] = len(config.load_sources(p.sources_file))
         except ConfigError as exc:
             data["config_error"] = str(exc)
+        data["digests_waiting"] = [
+            {
+                k: r[k]
+                for k in ("day", "recipient", "status", "attempts", "next_attempt_at", "last_error")
+            }
+            for r in digest.waiting_runs(ctx.engine, datetime.now(UTC))
+        ]
         ctx.close()
         if json_out:
+            data["digests_waiting"] = [
+                {k: _iso(v) for k, v in r.items()} for r in data["digests_waiting"]
+            ]
             print_json({k: _iso(v) for k, v in data.items()})
             return
         typer.echo(f"database: {data['database']} (schema {data['schema']})")
@@ -327,6 +338,12 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         typer.echo(
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
+        for run in data["digests_waiting"]:
+            error = f": {one_line(run['last_error'], 200)}" if run["last_error"] else ""
+            typer.echo(
+                f"digest of {run['day']} to {run['recipient']} failing: attempt {run['attempts']}, "
+                f"next retry {run['next_attempt_at']:%Y-%m-%d %H:%M} UTC{error}"
+            )
 
 
 @db_app.command("upgrade")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -114,6 +114,41 @@ def window(day: date, settings: DigestSettings) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def open_day(settings: DigestSettings, now: datetime) -> date:
+    """The day whose digest window holds `now` (still open): today until the digest time,
+    tomorrow after it."""
+    local = utc(now).astimezone(settings.zone)
+    return local.date() + timedelta(days=1) if local.time() >= settings.at else local.date()
+
+
+def is_closed(day: date, settings: DigestSettings, now: datetime) -> bool:
+    """Whether the window of `day` has ended: before that, news can still join it."""
+    return window(day, settings)[1] <= utc(now)
+
+
+def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
+    """`digest of 2026-11-26: Wed 25 Nov 08:00 to Thu 26 Nov 08:00 (UTC), open (closes in 3 h)`."""
+    start, end = (t.astimezone(settings.zone) for t in window(day, settings))
+    span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M} ({settings.zone})"
+    left = end - utc(now).astimezone(settings.zone)
+    if left <= timedelta(0):
+        state = "closed"
+    else:
+        state = f"open (closes in {human_duration(_round_minutes(left))})"
+    return f"digest of {day.isoformat()}: {span}, {state}"
+
+
+def _round_minutes(value: timedelta) -> timedelta:
+    minutes = max(1, round(value.total_seconds() / 60))
+    return timedelta(hours=minutes // 60) if minutes % 60 == 0 else timedelta(minutes=minutes)
+
+
+def preview_settings(config: NotifyConfig) -> DigestSettings:
+    """The configured digest, or the default one (08:00 UTC): a preview sends nothing, so it
+    needs neither SMTP nor recipients."""
+    return config.digest or DigestSettings(recipients=())
+
+
 def collect(
     engine: Engine, day: date, settings: DigestSettings, *, now: datetime | None = None
 ) -> DigestData:
@@ -210,15 +245,34 @@ def _settings(config: NotifyConfig) -> DigestSettings:
     return config.digest
 
 
-def render_day(engine: Engine, config: NotifyConfig, day: date) -> Rendered:
-    settings = _settings(config)
+def render_day(
+    engine: Engine, config: NotifyConfig, day: date, *, settings: DigestSettings | None = None
+) -> Rendered:
+    settings = settings or _settings(config)
     return render(collect(engine, day, settings), config, settings)
 
 
 def preview(engine: Engine, config: NotifyConfig, day: date) -> tuple[str, str]:
     """The digest of `day` as it would be sent: (text, html)."""
-    rendered = render_day(engine, config, day)
+    rendered = render_day(engine, config, day, settings=preview_settings(config))
     return rendered.text, rendered.html
+
+
+def waiting_runs(engine: Engine, now: datetime) -> list[dict[str, Any]]:
+    """Digest runs that failed and wait for a retry later than `now`: what `digest send` and
+    `monitor status` report instead of "nothing due"."""
+    return waiting_runs_of(q.digest_runs(engine), now)
+
+
+def waiting_runs_of(runs: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    now = utc(now)
+    return [
+        r
+        for r in runs
+        if r["status"] in ("pending", "failed")
+        and r["attempts"] > 0
+        and utc(r["next_attempt_at"]) > now
+    ]
 
 
 def due_days(engine: Engine, settings: DigestSettings, recipient: str, now: datetime) -> list[date]:
