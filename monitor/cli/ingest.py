@@ -18,7 +18,7 @@ from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch.client import Fetcher, Limits
 from monitor.parse.htmltext import one_line
-from monitor.pipeline import CycleReport, run_cycle
+from monitor.pipeline import CycleReport, run_cycle, select_sources
 from monitor.sources import Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
@@ -268,6 +268,9 @@ def print_cycle(report: CycleReport) -> None:
             typer.echo(f"warning: {s.name}: {w}", err=True)
     for s in report.failed:
         typer.echo(f"failed: {s.name}: {s.error}", err=True)
+    hint = report.all_failed_hint()
+    if hint:
+        typer.echo(hint, err=True)
 
 
 def poll(
@@ -283,7 +286,11 @@ def poll(
     with user_errors():
         ctx = Context.open(paths(config_dir))
         try:
-            report = asyncio.run(run_cycle(ctx, names=source))
+            for s in select_sources(ctx.sources(), source):
+                for warning in s.setup_warnings():
+                    typer.echo(f"warning: {s.name}: {warning}", err=True)
+            # The failures are printed below: logged as well they would show twice.
+            report = asyncio.run(run_cycle(ctx, names=source, log_failures=False))
         finally:
             ctx.close()
         print_cycle(report)
