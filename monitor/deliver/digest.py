@@ -72,6 +72,15 @@ class DigestData:
     # Rulings only the news reported, past the grace period: a standing state, like unhealthy
     # sources, so not counted as the day's developments (but the digest is not empty).
     news_only: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
+    # Sources tried during the window and not read once since its start: with all of them
+    # unread, "no developments" would mean nothing, so the digest names them.
+    unread: list[reports.SourceRow] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def blind(self) -> bool:
+        """Every source checked in the window failed: nobody was looking."""
+        return bool(self.unread) and len(self.unread) == self.checked
 
     @property
     def count(self) -> int:
@@ -85,7 +94,7 @@ class DigestData:
 
     @property
     def empty(self) -> bool:
-        return self.count == 0 and not self.unhealthy and not self.news_only
+        return self.count == 0 and not self.unhealthy and not self.news_only and not self.unread
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +187,7 @@ def collect(
         )
     data.stories = reports.stories_between(engine, start, end, limit=settings.top_stories)
     if end > now - timedelta(days=2):  # the current state only describes recent days
+        data.checked, data.unread = reports.sources_checked_since(engine, start)
         data.unhealthy = reports.unhealthy_sources(engine)
         data.news_only = news_only_rulings(engine, min(end, now), settings)
     return data
@@ -221,6 +231,8 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
         subject = f"{settings.subject} — {data.day.isoformat()}: no new developments"
     if data.empty:
         subject = f"{settings.subject} — {data.day.isoformat()}: no developments"
+    if n == 0 and data.blind:
+        subject = f"{settings.subject} — {data.day.isoformat()}: no source could be read"
     local_start = data.start.astimezone(settings.zone)
     local_end = data.end.astimezone(settings.zone)
     period = f"{local_start:%a %d %b %H:%M} to {local_end:%a %d %b %H:%M} ({settings.zone})"
@@ -231,6 +243,8 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
         "settings": settings,
         "period": period,
         "docket_grace": human_duration(settings.docket_grace),
+        # A source listed as unread is not listed again under source health.
+        "unhealthy": [s for s in data.unhealthy if s.name not in {u.name for u in data.unread}],
     }
     text = env.get_template("digest.txt.j2").render(ctx)
     html = env.get_template("digest.html.j2").render(ctx)

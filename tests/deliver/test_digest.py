@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from support import cli
 
-from monitor.config.notifiers_file import DigestSettings
+from monitor.config.notifiers_file import DigestSettings, NotifyConfig
 from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import digest, outbox
@@ -402,3 +402,47 @@ def test_a_digest_waiting_for_a_retry_is_reported_by_digest_send_and_status(
     assert f"digest of {day} to counsel@example.org failing: attempt 1, next retry " in out
     assert out.rstrip().endswith("SMTP server unreachable")
     assert smtp.messages == []
+
+
+def _checked_source(s: Session, name: str, *, failing: bool) -> None:
+    s.add(
+        Source(
+            name=name,
+            url=f"https://{name}.example/feed",
+            last_checked_at=T0 + timedelta(hours=20),
+            last_success_at=T0 - timedelta(days=2) if failing else T0 + timedelta(hours=20),
+            last_status="error" if failing else "ok",
+            last_error="connection error: Name or service not known" if failing else None,
+            consecutive_failures=30 if failing else 0,
+            health="down" if failing else "ok",
+        )
+    )
+
+
+def test_a_day_on_which_every_source_failed_says_which_could_not_be_read(engine: Engine) -> None:
+    settings = DigestSettings(recipients=("counsel@example.org",))
+    config = NotifyConfig(channels=())
+    with Session(engine) as s, s.begin():
+        _checked_source(s, "wire", failing=True)
+        _checked_source(s, "daily", failing=True)
+    day = date(2026, 11, 26)  # the window from the 25th 08:00 holds T0 and the checks
+    data = digest.collect(engine, day, settings, now=datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    rendered = digest.render(data, config, settings)
+
+    assert data.blind and not rendered.empty
+    assert rendered.subject == "Dispute monitor — 2026-11-26: no source could be read"
+    assert "NO SOURCE COULD BE READ: none of the 2 sources was read since Wed 25 Nov 08:00" in (
+        rendered.text
+    )
+    assert "- daily: connection error: Name or service not known" in rendered.text
+    assert "- wire: connection error" in rendered.text
+    assert "SOURCE HEALTH" not in rendered.text  # listed once, above
+    assert "No source could be read" in rendered.html and "wire" in rendered.html
+
+    with Session(engine) as s, s.begin():
+        _checked_source(s, "court", failing=False)
+    data = digest.collect(engine, day, settings, now=datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    rendered = digest.render(data, config, settings)
+    assert not data.blind
+    assert rendered.subject == "Dispute monitor — 2026-11-26: no new developments"
+    assert "NOT READ: 2 of 3 sources could not be read since Wed 25 Nov 08:00." in rendered.text
