@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.cli.common import (
+    ConfigDirOption,
+    JsonOption,
+    group,
+    paths,
+    print_json,
+    user_errors,
+)
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
 from monitor.context import Context
@@ -24,11 +31,9 @@ from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.engine import current_revision, head_revision, redact
 
-sources_app = typer.Typer(
-    help="Add, list, test and remove sources (sources.yaml).", no_args_is_help=True
-)
-items_app = typer.Typer(help="Stored items.", no_args_is_help=True)
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
+sources_app = group("Add, list, test and remove sources (sources.yaml).")
+items_app = group("Stored items.")
+db_app = group("The database.")
 
 
 def register(app: typer.Typer) -> None:

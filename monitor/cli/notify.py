@@ -12,7 +12,15 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import Engine
 
-from monitor.cli.common import ConfigDirOption, JsonOption, fail, paths, print_json, user_errors
+from monitor.cli.common import (
+    ConfigDirOption,
+    JsonOption,
+    fail,
+    group,
+    paths,
+    print_json,
+    user_errors,
+)
 from monitor.config.settings import database_url
 from monitor.deliver import channels as notify
 from monitor.deliver import digest, outbox
@@ -25,11 +33,9 @@ from monitor.notifiers.templating import make_env
 from monitor.storage import digest_runs as q
 from monitor.storage.engine import make_engine, upgrade
 
-outbox_app = typer.Typer(
-    help="Deliveries waiting, sent or failed; replay them.", no_args_is_help=True
-)
-digest_app = typer.Typer(help="The daily email digest.", no_args_is_help=True)
-notify_app = typer.Typer(help="Check the notification channels.", no_args_is_help=True)
+outbox_app = group("Deliveries waiting, sent or failed; replay them.")
+digest_app = group("The daily email digest.")
+notify_app = group("Check the notification channels.")
 
 DayOption = Annotated[
     str | None,
@@ -116,7 +122,7 @@ def outbox_list(
 @outbox_app.command("retry")
 def outbox_retry(
     delivery_id: Annotated[
-        int | None, typer.Argument(metavar="[ID]", help="One delivery (default: all failed).")
+        int | None, typer.Argument(metavar="ID", help="One delivery (default: all failed).")
     ] = None,
     config_dir: ConfigDirOption = None,
 ) -> None:

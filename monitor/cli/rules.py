@@ -15,6 +15,7 @@ from monitor.cli.common import (
     ConfigDirOption,
     JsonOption,
     fail,
+    group,
     paths,
     print_json,
     user_errors,
@@ -26,13 +27,13 @@ MAX_URL_BYTES = 2 * 1024 * 1024
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="List, add, remove, validate and test rules.", no_args_is_help=True)
-    group.command("list")(list_rules)
-    group.command("add")(add)
-    group.command("remove")(remove)
-    group.command("validate")(validate)
-    group.command("test")(test)
-    app.add_typer(group, name="rules")
+    rules_group = group("List, add, remove, validate and test rules.")
+    rules_group.command("list")(list_rules)
+    rules_group.command("add")(add)
+    rules_group.command("remove")(remove)
+    rules_group.command("validate")(validate)
+    rules_group.command("test")(test)
+    app.add_typer(rules_group, name="rules")
     app.command("kinds")(kinds)
 
 
