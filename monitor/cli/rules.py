@@ -142,17 +142,17 @@ def remove(
 
 def validate(config_dir: ConfigDirOption = None) -> None:
     """Check every rule file; errors name file, line and key (exit 2 when any is wrong)."""
-    from monitor.rules import load_rule_file, load_ruleset, rule_files
+    from monitor.rules import load_rule_file, load_ruleset, rule_file_errors, rule_files
 
     with user_errors():
         rules_dir = paths(config_dir).rules_dir
         errors: list[str] = []
         count = 0
         for path in rule_files(rules_dir):
-            try:
+            found = rule_file_errors(path)
+            errors.extend(str(e) for e in found)
+            if not found:
                 count += len(load_rule_file(path).rules)
-            except ConfigError as exc:
-                errors.append(str(exc))
         if not errors:
             try:
                 load_ruleset(rules_dir)  # compiles: groups, patterns, names across files

@@ -148,3 +148,26 @@ def test_rules_test_with_an_invalid_url_is_bad_input(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --url: not an http(s) URL: 'notaurl'"
+
+
+def test_validate_shows_every_error_of_a_file_each_with_its_line(tmp_path: Path) -> None:
+    root = config(tmp_path)
+    bad = root / "rules" / "bad.yaml"
+    bad.write_text(
+        "topic:\n  name: X\n  slug: x\n  parties:\n    plaintiffs: [{name: A}]\n"
+        "    defendants: [{name: B}]\n  relevance: {any: [A, '@defendantz']}\nrules:\n"
+        "  - name: y\n    kind: keywords\n    any: [z]\n    bogus: 1\n"
+        "  - name: w\n    kind: keywords\n    all: ['@plaintiffs', {any: ['@judgez']}]\n"
+        "  - name: r\n    kind: regex\n    patterns: [a]\n    none: ['@x']\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "validate", "--config-dir", str(root)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(
+        f"error: {bad}:7: topic.relevance.any[1]: unknown group '@defendantz'"
+    )
+    assert "(known: @defendants, @plaintiffs)" in lines[0]
+    assert lines[1].startswith(f"error: {bad}:12: ") and "bogus" in lines[1]
+    assert lines[2].startswith(f"error: {bad}:15: rules[1].all[1].any[0]: unknown group '@judgez'")
