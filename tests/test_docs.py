@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.main
 from conftest import REPO
+from typer.testing import CliRunner
 
 from monitor.cli import app
 
@@ -63,3 +66,32 @@ def test_every_documented_command_line_is_real(line: str) -> None:
             assert word.split("=")[0] in options, (
                 f"{line}: {word} is not an option of {' '.join(path)}"
             )
+
+
+# An example in the README is a ```sh block of one `monitor` command followed by a plain ```
+# block: what that command prints, line for line ("..." stands for lines left out).
+_EXAMPLE = re.compile(r"```sh\n(monitor [^\n]*)\n```\n\n```\n(.*?)```", flags=re.DOTALL)
+
+
+def _examples() -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in _EXAMPLE.finditer(README)]
+
+
+def test_the_readme_has_examples_to_check() -> None:
+    assert len(_examples()) >= 2
+
+
+@pytest.mark.parametrize(("command", "shown"), _examples(), ids=[c for c, _ in _examples()])
+def test_every_readme_example_prints_what_the_readme_shows(
+    command: str, shown: str, tmp_path: Path
+) -> None:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    result = CliRunner().invoke(app, [*shlex.split(command)[1:], "--config-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.splitlines()
+    at = 0
+    for line in shown.splitlines():
+        if line.strip() == "...":
+            continue
+        assert line in printed[at:], f"{command}: {line!r} is not printed (in this order)"
+        at = printed.index(line, at) + 1

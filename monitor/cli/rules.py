@@ -252,6 +252,7 @@ def _fetch_text(url: str) -> tuple[str, str]:
     from monitor.errors import FetchError
     from monitor.fetch.client import Fetcher, Limits, check_url
     from monitor.parse.htmltext import html_to_text
+    from monitor.parse.maintext import main_text
 
     try:
         check_url(url)
@@ -271,8 +272,7 @@ def _fetch_text(url: str) -> tuple[str, str]:
     raw = asyncio.run(go()).decode("utf-8", errors="replace")
     m = re.search(r"<title[^>]*>(.*?)</title>", raw, re.I | re.S)
     title = html_to_text(m.group(1)) if m else ""
-    raw = re.sub(r"<(script|style|noscript)[^>]*>.*?</\1>", " ", raw, flags=re.I | re.S)
-    return title, html_to_text(raw)
+    return title, main_text(raw)
 
 
 def kinds(as_json: JsonOption = False) -> None:
