@@ -418,11 +418,7 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
         for run in data["digests_waiting"]:
-            error = f": {one_line(run['last_error'], 200)}" if run["last_error"] else ""
-            typer.echo(
-                f"digest of {run['day']} to {run['recipient']} failing: attempt {run['attempts']}, "
-                f"next retry {run['next_attempt_at']:%Y-%m-%d %H:%M} UTC{error}"
-            )
+            typer.echo(digest.describe_waiting(run))
 
 
 @db_app.command("upgrade")

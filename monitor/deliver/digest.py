@@ -136,20 +136,21 @@ def is_closed(day: date, settings: DigestSettings, now: datetime) -> bool:
 
 
 def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
-    """`digest of 2026-11-26: Wed 25 Nov 08:00 to Thu 26 Nov 08:00 (UTC), open (closes in 3 h)`."""
+    """`digest of 2026-11-26: Wed 25 Nov 08:00 to Thu 26 Nov 08:00 (UTC), open (closes in 3 h)`
+    or `..., closed`."""
     start, end = (t.astimezone(settings.zone) for t in window(day, settings))
     span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M} ({settings.zone})"
     left = end - utc(now).astimezone(settings.zone)
-    if left <= timedelta(0):
-        state = "closed"
-    else:
-        state = f"open (closes in {human_duration(_round_minutes(left))})"
+    state = "closed" if left <= timedelta(0) else f"open (closes in {_hours_minutes(left)})"
     return f"digest of {day.isoformat()}: {span}, {state}"
 
 
-def _round_minutes(value: timedelta) -> timedelta:
-    minutes = max(1, round(value.total_seconds() / 60))
-    return timedelta(hours=minutes // 60) if minutes % 60 == 0 else timedelta(minutes=minutes)
+def _hours_minutes(value: timedelta) -> str:
+    """`3 h 5 min`, `45 min`: how long until a window closes."""
+    hours, minutes = divmod(max(1, round(value.total_seconds() / 60)), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" + (f" {minutes} min" if minutes else "")
 
 
 def preview_settings(config: NotifyConfig) -> DigestSettings:
@@ -276,6 +277,15 @@ def waiting_runs(engine: Engine, now: datetime) -> list[dict[str, Any]]:
     """Digest runs that failed and wait for a retry later than `now`: what `digest send` and
     `monitor status` report instead of "nothing due"."""
     return waiting_runs_of(q.digest_runs(engine), now)
+
+
+def describe_waiting(run: dict[str, Any]) -> str:
+    """`digest of 2026-05-18 to a@b failing: attempt 2, next retry 2026-05-18 09:12 UTC: why`."""
+    error = f": {' '.join(str(run['last_error']).split())[:200]}" if run["last_error"] else ""
+    return (
+        f"digest of {run['day']} to {run['recipient']} failing: attempt {run['attempts']}, "
+        f"next retry {utc(run['next_attempt_at']):%Y-%m-%d %H:%M} UTC{error}"
+    )
 
 
 def waiting_runs_of(runs: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
