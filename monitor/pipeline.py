@@ -44,6 +44,7 @@ class SourceReport:
     edited_ids: list[int] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    next_check_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -61,6 +62,36 @@ class CycleReport:
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.sources if s.status == status)
+
+    def all_failed_hint(self) -> str | None:
+        """One line when every source checked failed: a reader of the log cannot otherwise tell
+        a machine cut off from the network from a few broken feeds."""
+        failed = self.failed
+        if not failed or len(failed) != len(self.sources):
+            return None
+        unreachable = all(_unreachable(s.error) for s in failed)
+        retry = min((s.next_check_at for s in failed if s.next_check_at), default=None)
+        line = f"every source failed ({len(failed)} of {len(self.sources)})"
+        if unreachable:
+            line += ": is this machine offline, or is DNS failing?"
+        if retry is not None:
+            line += f" (next check {retry.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+        return line
+
+
+# What the fetcher says when no connection could be made at all (no route, no DNS, timeouts).
+_UNREACHABLE = (
+    "connection error",
+    "timeout",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "cannot connect",
+)
+
+
+def _unreachable(error: str | None) -> bool:
+    text = (error or "").lower()
+    return any(marker in text for marker in _UNREACHABLE)
 
 
 def select_sources(sources: Sequence[SourceBase], names: Sequence[str] | None) -> list[SourceBase]:
@@ -80,8 +111,10 @@ async def run_cycle(
     due_only: bool = False,
     now: datetime | None = None,
     pool: Executor | None = None,
+    log_failures: bool = True,
 ) -> CycleReport:
-    """Check the chosen sources once; store what is new; raise and deliver alerts."""
+    """Check the chosen sources once; store what is new; raise and deliver alerts. With
+    `log_failures` false the caller prints the failures itself (`monitor poll`)."""
     now = now or datetime.now(UTC)
     report = CycleReport(started_at=now)
     configured = ctx.sources()
@@ -174,9 +207,13 @@ async def run_cycle(
         report.sources.append(sr)
         report.new_item_ids.extend(sr.new_ids)
         report.edited_item_ids.extend(sr.edited_ids)
-    for sr in report.sources:
-        if sr.status == "error":
-            log.warning("source failed source=%s error=%s", sr.name, sr.error)
+    if log_failures:
+        for sr in report.sources:
+            if sr.status == "error":
+                log.warning("source failed source=%s error=%s", sr.name, sr.error)
+        hint = report.all_failed_hint()
+        if hint:
+            log.warning("cycle failed everywhere: %s", hint)
 
     channels = ctx.channels()
     # rules → observations → facts and stories → alerts in the outbox (developments.matching)
@@ -237,17 +274,18 @@ def _store_outcome(
         failures = row.consecutive_failures + 1
         retry_after = err.retry_after if isinstance(err, FetchError) else None
         sr.error = str(err)
+        sr.next_check_at = next_check(
+            now,
+            source.interval,
+            failures=failures,
+            retry_after=retry_after,
+            permanent=not outcome.transient,
+        )
         state |= {
             "last_status": "error",
             "last_error": sr.error,
             "consecutive_failures": failures,
-            "next_check_at": next_check(
-                now,
-                source.interval,
-                failures=failures,
-                retry_after=retry_after,
-                permanent=not outcome.transient,
-            ),
+            "next_check_at": sr.next_check_at,
         }
         return sr, state
     state |= {

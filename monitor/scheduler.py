@@ -8,6 +8,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from monitor.deliver import channels as notify
 from monitor.errors import MonitorError
 from monitor.fetch.poller import make_pool
 from monitor.pipeline import run_cycle
+from monitor.storage.engine import redact
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,12 @@ async def _serve(paths: Paths) -> None:
         pool.shutdown(cancel_futures=True)
         ctx.close()
         raise
+    for line in startup_summary(ctx):
+        log.info("%s", line)
+    for source in ctx.sources():
+        if source.enabled:
+            for warning in source.setup_warnings():
+                log.warning("source setup source=%s %s", source.name, warning)
     service = Service(ctx, pool)
     extra = _extra_jobs(ctx)
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -108,6 +116,33 @@ async def _serve(paths: Paths) -> None:
         pool.shutdown(cancel_futures=True)
         ctx.close()
         log.info("stopped")
+
+
+def startup_summary(ctx: Context) -> list[str]:
+    """What `monitor run` is about to do, before its first poll: an operator sees at once which
+    config, database and channels it uses even when every source then fails."""
+    sources = ctx.sources()
+    enabled = [s for s in sources if s.enabled]
+    kinds = Counter(s.kind for s in enabled)
+    ruleset = ctx.ruleset()
+    rules = sum(len(f.rules) for f in ruleset.files)
+    channels = ctx.channels()
+    digest = channels.config.digest
+    digest_line = (
+        f"digest at {digest.at:%H:%M} {digest.zone} to {len(digest.recipients)} "
+        f"recipient{'' if len(digest.recipients) == 1 else 's'}"
+        if digest
+        else "digest off (set SMTP_HOST and DIGEST_TO, or digest: in notifiers/)"
+    )
+    return [
+        f"starting sources={len(enabled)} enabled of {len(sources)} ("
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        + ")",
+        f"starting rules={rules} in {len(ruleset.files)} files",
+        f"starting notifiers={', '.join(channels.notifiers) or 'none'}; {digest_line}",
+        f"starting database={redact(str(ctx.engine.url))}",
+        f"starting poll every {TICK_SECONDS}s for the sources that are due",
+    ]
 
 
 def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:

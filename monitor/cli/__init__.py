@@ -22,6 +22,9 @@ import os  # noqa: E402
 import typer  # noqa: E402
 
 from monitor import __version__  # noqa: E402
+from monitor.cli.common import plain_help  # noqa: E402
+
+plain_help()
 
 app = typer.Typer(
     name="monitor",
@@ -29,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +13,19 @@ import typer
 from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
 from monitor.cli.ingest import parse_day
 from monitor.context import Context
+
+
+@contextmanager
+def _outbox_silenced() -> Iterator[None]:
+    """The replay raises its alerts in a transaction it rolls back: the outbox's
+    `alert_raised ... channels=` lines would tell of alerts that are neither stored nor sent."""
+    logger = logging.getLogger("monitor.deliver.outbox")
+    level = logger.level
+    logger.setLevel(max(logging.WARNING, logger.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +56,10 @@ def backtest(
             from monitor.developments.matching import replay
 
             language = ctx.channels().config.language
-            found = replay(ctx.engine, ruleset=ruleset, since=parse_day(since), language=language)
+            with _outbox_silenced():
+                found = replay(
+                    ctx.engine, ruleset=ruleset, since=parse_day(since), language=language
+                )
         finally:
             ctx.close()
         if json_out:

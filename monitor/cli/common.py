@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperOption
 
 from monitor.config.settings import Paths, resolve_paths
 from monitor.errors import ConfigError, MonitorError
@@ -30,6 +31,47 @@ ConfigDirOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def group(help: str) -> typer.Typer:
+    """A command group with plain help (see `plain_help`)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+
+
+def _argument_name(self: TyperArgument) -> str:
+    return str(self.metavar or (self.name or "arg").upper())
+
+
+def _usage_name(self: TyperArgument) -> str:
+    name = _argument_name(self)
+    if not self.required:
+        name = f"[{name}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+def _no_type(self: TyperArgument, ctx: Any) -> None:
+    return None
+
+
+_TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH"}
+
+
+def _option_type(self: TyperOption, ctx: Any) -> str:
+    if self.metavar:
+        return str(self.metavar)
+    shown = str(self.display_type(ctx)).strip("<>")
+    return _TYPE_NAMES.get(shown.removeprefix("list[").removesuffix("]"), shown.upper())
+
+
+def plain_help() -> None:
+    """Help as people expect it from a command line: `URL` and `[ID]` in the usage line (not
+    `{url}`, `[[ID]]`), `--limit INTEGER` (not `<int>`), no type beside a flag or an argument,
+    and paragraphs re-flowed (with rich_markup_mode=None on every group). Typer 0.29 has no
+    setting for these, so its four formatting methods are replaced, once, at import."""
+    TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+    TyperArgument._rich_display_name = _argument_name  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = _no_type  # type: ignore[method-assign,assignment]
+    TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
 
 
 def paths(config_dir: Path | None) -> Paths:

@@ -4,30 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
 
-from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.cli.common import (
+    ConfigDirOption,
+    JsonOption,
+    group,
+    paths,
+    print_json,
+    user_errors,
+)
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
 from monitor.context import Context
+from monitor.deliver import digest
 from monitor.domain import as_utc
-from monitor.errors import ConfigError, FetchError
+from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.fetch.client import Fetcher, Limits
 from monitor.parse.htmltext import one_line
-from monitor.pipeline import CycleReport, run_cycle
+from monitor.pipeline import CycleReport, run_cycle, select_sources
 from monitor.sources import Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.engine import current_revision, head_revision, redact
 
-sources_app = typer.Typer(
-    help="Add, list, test and remove sources (sources.yaml).", no_args_is_help=True
-)
-items_app = typer.Typer(help="Stored items.", no_args_is_help=True)
-db_app = typer.Typer(help="The database.", no_args_is_help=True)
+sources_app = group("Add, list, test and remove sources (sources.yaml).")
+items_app = group("Stored items.")
+db_app = group("The database.")
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +61,26 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _when(value: datetime, now: datetime) -> str:
+    """`2026-12-04 18:21 UTC (3 min ago)`, `... (in 2 h 5 min)`: as people read a time."""
+    value = as_utc(value)
+    minutes = round(abs((now - value).total_seconds()) / 60)
+    if minutes < 1:
+        return f"{value:%Y-%m-%d %H:%M} UTC (just now)"
+    if minutes < 60:
+        text = f"{minutes} min"
+    elif minutes < 48 * 60:
+        hours, mins = divmod(minutes, 60)
+        text = f"{hours} h" + (f" {mins} min" if mins else "")
+    else:
+        text = f"{minutes // (24 * 60)} d"
+    return (
+        f"{value:%Y-%m-%d %H:%M} UTC ({text} ago)"
+        if value <= now
+        else (f"{value:%Y-%m-%d %H:%M} UTC (in {text})")
+    )
+
+
 # ---------------------------------------------------------------- sources
 
 
@@ -74,6 +102,11 @@ def sources_add(
     """Validate a source, fetch it once, and append it to sources.yaml (comments kept)."""
     with user_errors():
         p = paths(config_dir)
+        if name is not None and not _NAME.fullmatch(name):
+            raise ConfigError(
+                f"--name {name!r}: use letters, digits and . _ - (no spaces: the name is typed "
+                "in commands such as `monitor poll --source NAME`)"
+            )
         values: dict[str, Any] = {
             "name": name or _name_from_url(url),
             "url": url,
@@ -85,14 +118,22 @@ def sources_add(
         if language:
             values["language"] = language
         source = config.validate_source(values)
+        # Stored as it is shown: a bare "10" means ten minutes, and sources.yaml says so.
+        values["interval"] = format_duration(source.interval)
         existing = config.load_sources(p.sources_file) if p.sources_file.exists() else []
         if any(s.name == source.name for s in existing):
             raise ConfigError(
                 f"a source named '{source.name}' already exists (use --name)",
                 path=str(p.sources_file),
             )
+        same_url = [s.name for s in existing if s.url == source.url]
+        if same_url:
+            raise ConfigError(
+                f"{source.url} is already in sources.yaml as '{same_url[0]}'",
+                path=str(p.sources_file),
+            )
         if not no_check:
-            parsed = _fetch_and_parse(source)
+            parsed = _fetch_and_parse(source, hint=" (use --no-check to add it anyway)")
             typer.echo(
                 f"fetched {source.url}: {len(parsed.items)} items"
                 + (f" ({parsed.title})" if parsed.title else "")
@@ -101,14 +142,27 @@ def sources_add(
         typer.echo(f"added source '{source.name}' to {p.sources_file}")
 
 
+# A name people can type in a command without quotes.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def _name_from_url(url: str) -> str:
+    """The host without `www.`; an IP address or localhost names nothing, so `--name` is
+    needed then."""
     from urllib.parse import urlsplit
 
-    host = urlsplit(url).netloc.split("@")[-1].split(":")[0]
-    return host.removeprefix("www.") or "source"
+    host = urlsplit(url).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        anonymous = True
+    except ValueError:
+        anonymous = host in ("", "localhost")
+    if anonymous:
+        raise ConfigError(f"{url}: the host says nothing about the feed: give it a --name")
+    return host.removeprefix("www.")
 
 
-def _fetch_and_parse(source: Any) -> Any:
+def _fetch_and_parse(source: Any, *, hint: str = "") -> Any:
     async def go() -> Any:
         async with Fetcher(Limits.from_env()) as fetcher:
             response = await source.fetch(fetcher, Validators())
@@ -117,8 +171,11 @@ def _fetch_and_parse(source: Any) -> Any:
     try:
         return asyncio.run(go())
     except FetchError as exc:
+        raise ConfigError(f"cannot fetch {source.url}: {exc}{hint}") from None
+    except ParseError as exc:
         raise ConfigError(
-            f"cannot fetch {source.url}: {exc} (use --no-check to add it anyway)"
+            f"{source.url}: {exc} (for a web page, give the address of its RSS or Atom feed, "
+            f"often linked in the page's <head>){hint}"
         ) from None
 
 
@@ -154,6 +211,7 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
         if json_out:
             print_json(rows)
             return
+        now = datetime.now(UTC)
         for r in rows:
             state = r["last_status"] or "never checked"
             if not r["enabled"]:
@@ -162,8 +220,11 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
                 f"{r['name']}  [{r['kind']}, every {r['interval']}]  {state}  items={r['items']}  failures={r['consecutive_failures']}"
             )
             typer.echo(f"    {r['url']}")
+            checked = health.get(r["name"], {}).get("last_checked_at")
+            due = health.get(r["name"], {}).get("next_check_at")
             typer.echo(
-                f"    last checked {r['last_checked_at'] or '-'}, next {r['next_check_at'] or 'now'}"
+                f"    last checked {_when(checked, now) if checked else 'never'}, "
+                f"next {_when(due, now) if due and as_utc(due) > now else 'now'}"
             )
             if r["last_error"]:
                 typer.echo(f"    error: {r['last_error']}")
@@ -237,8 +298,14 @@ def items_list(
     with user_errors():
         ctx = Context.open(paths(config_dir))
         with ctx.engine.connect() as conn:
+            known = [r["name"] for r in source_store.health_rows(conn)]
             rows = item_store.listing(conn, source=source, since=parse_day(since), limit=limit)
         ctx.close()
+        if source is not None and source not in known:
+            raise ConfigError(
+                f"--source: no source named '{source}' has been checked"
+                + (f" (known: {', '.join(known)})" if known else " (none has yet)")
+            )
         if json_out:
             print_json([{k: _iso(v) for k, v in r.items()} for r in rows])
             return
@@ -267,6 +334,9 @@ def print_cycle(report: CycleReport) -> None:
             typer.echo(f"warning: {s.name}: {w}", err=True)
     for s in report.failed:
         typer.echo(f"failed: {s.name}: {s.error}", err=True)
+    hint = report.all_failed_hint()
+    if hint:
+        typer.echo(hint, err=True)
 
 
 def poll(
@@ -282,7 +352,11 @@ def poll(
     with user_errors():
         ctx = Context.open(paths(config_dir))
         try:
-            report = asyncio.run(run_cycle(ctx, names=source))
+            for s in select_sources(ctx.sources(), source):
+                for warning in s.setup_warnings():
+                    typer.echo(f"warning: {s.name}: {warning}", err=True)
+            # The failures are printed below: logged as well they would show twice.
+            report = asyncio.run(run_cycle(ctx, names=source, log_failures=False))
         finally:
             ctx.close()
         print_cycle(report)
@@ -295,16 +369,32 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         ctx = Context.open(p)
         from monitor.storage.status import summary
 
+        names: set[str] | None = None
+        config_error = None
+        try:
+            names = {s.name for s in config.load_sources(p.sources_file)}
+        except ConfigError as exc:
+            config_error = str(exc)
         with ctx.engine.connect() as conn:
-            data = summary(conn)
+            data = summary(conn, names=names)
         data["database"] = redact(str(ctx.engine.url))
         data["schema"] = current_revision(ctx.engine)
-        try:
-            data["sources_configured"] = len(config.load_sources(p.sources_file))
-        except ConfigError as exc:
-            data["config_error"] = str(exc)
+        if names is not None:
+            data["sources_configured"] = len(names)
+        if config_error is not None:
+            data["config_error"] = config_error
+        data["digests_waiting"] = [
+            {
+                k: r[k]
+                for k in ("day", "recipient", "status", "attempts", "next_attempt_at", "last_error")
+            }
+            for r in digest.waiting_runs(ctx.engine, datetime.now(UTC))
+        ]
         ctx.close()
         if json_out:
+            data["digests_waiting"] = [
+                {k: _iso(v) for k, v in r.items()} for r in data["digests_waiting"]
+            ]
             print_json({k: _iso(v) for k, v in data.items()})
             return
         typer.echo(f"database: {data['database']} (schema {data['schema']})")
@@ -320,7 +410,7 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         last = data.get("last_cycle")
         if last:
             typer.echo(
-                f"last cycle: {last['finished_at']}: {last['sources']} sources, {last['failed']} failed, {last['new_items']} new items"
+                f"last cycle: {_when(last['finished_at'], datetime.now(UTC))}: {last['sources']} sources, {last['failed']} failed, {last['new_items']} new items"
             )
         else:
             typer.echo("last cycle: none yet (run `monitor poll` or `monitor run`)")
@@ -330,6 +420,8 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         if data["unread_languages"]:
             counts = ", ".join(f"{lang} {n}" for lang, n in data["unread_languages"].items())
             typer.echo(f"items in languages the rules do not fully read: {counts}")
+        for run in data["digests_waiting"]:
+            typer.echo(digest.describe_waiting(run))
 
 
 @db_app.command("upgrade")

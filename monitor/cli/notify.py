@@ -12,7 +12,15 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import Engine
 
-from monitor.cli.common import ConfigDirOption, JsonOption, fail, paths, print_json, user_errors
+from monitor.cli.common import (
+    ConfigDirOption,
+    JsonOption,
+    fail,
+    group,
+    paths,
+    print_json,
+    user_errors,
+)
 from monitor.config.settings import database_url
 from monitor.deliver import channels as notify
 from monitor.deliver import digest, outbox
@@ -22,13 +30,12 @@ from monitor.notifiers.base import Message, cut, one_line
 from monitor.notifiers.email import EmailNotifier
 from monitor.notifiers.slack import SlackBotNotifier, SlackWebhookNotifier
 from monitor.notifiers.templating import make_env
+from monitor.storage import digest_runs as q
 from monitor.storage.engine import make_engine, upgrade
 
-outbox_app = typer.Typer(
-    help="Deliveries waiting, sent or failed; replay them.", no_args_is_help=True
-)
-digest_app = typer.Typer(help="The daily email digest.", no_args_is_help=True)
-notify_app = typer.Typer(help="Check the notification channels.", no_args_is_help=True)
+outbox_app = group("Deliveries waiting, sent or failed; replay them.")
+digest_app = group("The daily email digest.")
+notify_app = group("Check the notification channels.")
 
 DayOption = Annotated[
     str | None,
@@ -56,6 +63,10 @@ def _day(value: str | None, channels: notify.Channels) -> date:
     if value is None:
         zone = channels.config.digest.zone if channels.config.digest else UTC
         return datetime.now(zone).date()
+    return _parse_day(value)
+
+
+def _parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -111,7 +122,7 @@ def outbox_list(
 @outbox_app.command("retry")
 def outbox_retry(
     delivery_id: Annotated[
-        int | None, typer.Argument(metavar="[ID]", help="One delivery (default: all failed).")
+        int | None, typer.Argument(metavar="ID", help="One delivery (default: all failed).")
     ] = None,
     config_dir: ConfigDirOption = None,
 ) -> None:
@@ -149,26 +160,46 @@ def outbox_deliver(config_dir: ConfigDirOption = None) -> None:
 @digest_app.command("preview")
 def digest_preview(
     config_dir: ConfigDirOption = None,
-    day: DayOption = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--day",
+            help="Local day YYYY-MM-DD (default: the day whose window is open now).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the HTML version to this file.")
     ] = None,
 ) -> None:
-    """Print the digest of a day as it would be sent (text); --out writes the HTML."""
+    """Print the digest of a day as it would be sent (text); --out writes the HTML. Needs no
+    SMTP settings: nothing is sent."""
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
-        rendered = digest.render_day(engine, channels.config, _day(day, channels))
+        settings = digest.preview_settings(channels.config)
+        now = datetime.now(UTC)
+        when = _parse_day(day) if day is not None else digest.open_day(settings, now)
+        rendered = digest.render_day(engine, channels.config, when, settings=settings)
     if out is not None:
         out.write_text(rendered.html, encoding="utf-8")
         typer.echo(f"wrote {out}", err=True)
+    typer.echo(digest.describe_window(when, settings, now) + "\n")
     typer.echo(f"Subject: {rendered.subject}\n")
     typer.echo(rendered.text)
 
 
 @digest_app.command("send")
-def digest_send(config_dir: ConfigDirOption = None, day: DayOption = None) -> None:
+def digest_send(
+    config_dir: ConfigDirOption = None,
+    day: DayOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --day: send even if that day's window is still open."),
+    ] = False,
+) -> None:
     """Send the digest of a day to every recipient that has not had it yet (without --day:
-    whatever is due now). Safe to run twice or from two machines: one email per recipient."""
+    whatever is due now). Safe to run twice or from two machines: one email per recipient.
+    A day whose window has not closed yet is not sent (news can still join it) unless --force."""
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
         settings = channels.config.digest
@@ -176,27 +207,54 @@ def digest_send(config_dir: ConfigDirOption = None, day: DayOption = None) -> No
             raise ConfigError(
                 "no digest configured (set SMTP_HOST and DIGEST_TO, or digest: in notifiers/)"
             )
-        sender = channels.email_sender()
+        now = datetime.now(UTC)
         when = _day(day, channels) if day is not None else None
+        if when is not None and not force and not digest.is_closed(when, settings, now):
+            typer.echo(
+                f"{digest.describe_window(when, settings, now)}: not sent yet, news can still "
+                "join it (--force sends it now)"
+            )
+            return
+        sender = channels.email_sender()
         outcomes = digest.send_due(
             engine,
             channels.config,
-            now=datetime.now(UTC),
+            now=now,
             owner=notify.make_owner(),
             sender=sender,
             day=when,
         )
+        runs = {(r["day"], r["recipient"]): r for r in q.digest_runs(engine)}
     done = {(o.day, o.recipient) for o in outcomes}
     for o in outcomes:
         typer.echo(f"{o.day} {o.recipient}: {o.status}" + (f" ({o.error})" if o.error else ""))
     if when is not None:
         for recipient in settings.recipients:
             if (when, recipient) not in done:
-                typer.echo(f"{when} {recipient}: already sent or being sent")
+                typer.echo(f"{when} {recipient}: {_run_state(runs.get((when, recipient)))}")
     elif not outcomes:
-        typer.echo(f"nothing due (the digest goes out at {settings.at:%H:%M} {settings.zone})")
+        waiting = digest.waiting_runs_of(runs.values(), now)
+        for r in waiting:
+            typer.echo(f"{r['day']} {r['recipient']}: {_run_state(r)}")
+        if not waiting:
+            typer.echo(f"nothing due (the digest goes out at {settings.at:%H:%M} {settings.zone})")
     if any(o.status in ("failed", "retrying") for o in outcomes):
         raise typer.Exit(1)
+
+
+def _run_state(run: dict[str, Any] | None) -> str:
+    if run is None:
+        return "not sent"
+    if run["status"] in ("sent", "skipped"):
+        when = f" at {run['sent_at']:%Y-%m-%d %H:%M} UTC" if run.get("sent_at") else ""
+        return f"already {run['status']}{when}"
+    if run["status"] == "sending":
+        return "being sent by another process"
+    error = f" (last error: {cut(one_line(run['last_error']), 200)})" if run["last_error"] else ""
+    return (
+        f"waiting to retry at {run['next_attempt_at']:%Y-%m-%d %H:%M} UTC, "
+        f"attempt {run['attempts']} failed{error}"
+    )
 
 
 # ---------------------------------------------------------------- notify test

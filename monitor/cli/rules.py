@@ -15,6 +15,7 @@ from monitor.cli.common import (
     ConfigDirOption,
     JsonOption,
     fail,
+    group,
     paths,
     print_json,
     user_errors,
@@ -26,13 +27,13 @@ MAX_URL_BYTES = 2 * 1024 * 1024
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="List, add, remove, validate and test rules.", no_args_is_help=True)
-    group.command("list")(list_rules)
-    group.command("add")(add)
-    group.command("remove")(remove)
-    group.command("validate")(validate)
-    group.command("test")(test)
-    app.add_typer(group, name="rules")
+    rules_group = group("List, add, remove, validate and test rules.")
+    rules_group.command("list")(list_rules)
+    rules_group.command("add")(add)
+    rules_group.command("remove")(remove)
+    rules_group.command("validate")(validate)
+    rules_group.command("test")(test)
+    app.add_typer(rules_group, name="rules")
     app.command("kinds")(kinds)
 
 
@@ -141,17 +142,17 @@ def remove(
 
 def validate(config_dir: ConfigDirOption = None) -> None:
     """Check every rule file; errors name file, line and key (exit 2 when any is wrong)."""
-    from monitor.rules import load_rule_file, load_ruleset, rule_files
+    from monitor.rules import load_rule_file, load_ruleset, rule_file_errors, rule_files
 
     with user_errors():
         rules_dir = paths(config_dir).rules_dir
         errors: list[str] = []
         count = 0
         for path in rule_files(rules_dir):
-            try:
+            found = rule_file_errors(path)
+            errors.extend(str(e) for e in found)
+            if not found:
                 count += len(load_rule_file(path).rules)
-            except ConfigError as exc:
-                errors.append(str(exc))
         if not errors:
             try:
                 load_ruleset(rules_dir)  # compiles: groups, patterns, names across files
@@ -251,6 +252,7 @@ def _fetch_text(url: str) -> tuple[str, str]:
     from monitor.errors import FetchError
     from monitor.fetch.client import Fetcher, Limits, check_url
     from monitor.parse.htmltext import html_to_text
+    from monitor.parse.maintext import main_text
 
     try:
         check_url(url)
@@ -270,8 +272,7 @@ def _fetch_text(url: str) -> tuple[str, str]:
     raw = asyncio.run(go()).decode("utf-8", errors="replace")
     m = re.search(r"<title[^>]*>(.*?)</title>", raw, re.I | re.S)
     title = html_to_text(m.group(1)) if m else ""
-    raw = re.sub(r"<(script|style|noscript)[^>]*>.*?</\1>", " ", raw, flags=re.I | re.S)
-    return title, html_to_text(raw)
+    return title, main_text(raw)
 
 
 def kinds(as_json: JsonOption = False) -> None:

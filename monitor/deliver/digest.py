@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -76,6 +76,15 @@ class DigestData:
     pending: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
     # Where the dispute stands when the day brought nothing: the last ruling told.
     last_ruling: Development | None = None
+    # Sources tried during the window and not read once since its start: with all of them
+    # unread, "no developments" would mean nothing, so the digest names them.
+    unread: list[reports.SourceRow] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def blind(self) -> bool:
+        """Every source checked in the window failed: nobody was looking."""
+        return bool(self.unread) and len(self.unread) == self.checked
 
     @property
     def count(self) -> int:
@@ -89,7 +98,13 @@ class DigestData:
 
     @property
     def empty(self) -> bool:
-        return self.count == 0 and not self.unhealthy and not self.news_only and not self.pending
+        return (
+            self.count == 0
+            and not self.unhealthy
+            and not self.news_only
+            and not self.unread
+            and not self.pending
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +131,42 @@ def window(day: date, settings: DigestSettings) -> tuple[datetime, datetime]:
     start = datetime.combine(day - timedelta(days=1), settings.at, tzinfo=settings.zone)
     end = datetime.combine(day, settings.at, tzinfo=settings.zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def open_day(settings: DigestSettings, now: datetime) -> date:
+    """The day whose digest window holds `now` (still open): today until the digest time,
+    tomorrow after it."""
+    local = utc(now).astimezone(settings.zone)
+    return local.date() + timedelta(days=1) if local.time() >= settings.at else local.date()
+
+
+def is_closed(day: date, settings: DigestSettings, now: datetime) -> bool:
+    """Whether the window of `day` has ended: before that, news can still join it."""
+    return window(day, settings)[1] <= utc(now)
+
+
+def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
+    """`digest of 2026-11-26: Wed 25 Nov 08:00 to Thu 26 Nov 08:00 (UTC), open (closes in 3 h)`
+    or `..., closed`."""
+    start, end = (t.astimezone(settings.zone) for t in window(day, settings))
+    span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M} ({settings.zone})"
+    left = end - utc(now).astimezone(settings.zone)
+    state = "closed" if left <= timedelta(0) else f"open (closes in {_hours_minutes(left)})"
+    return f"digest of {day.isoformat()}: {span}, {state}"
+
+
+def _hours_minutes(value: timedelta) -> str:
+    """`3 h 5 min`, `45 min`: how long until a window closes."""
+    hours, minutes = divmod(max(1, round(value.total_seconds() / 60)), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" + (f" {minutes} min" if minutes else "")
+
+
+def preview_settings(config: NotifyConfig) -> DigestSettings:
+    """The configured digest, or the default one (08:00 UTC): a preview sends nothing, so it
+    needs neither SMTP nor recipients."""
+    return config.digest or DigestSettings(recipients=())
 
 
 def collect(
@@ -157,6 +208,7 @@ def collect(
         draft = AlertDraft.from_json(last.payload)
         data.last_ruling = Development(last.id, last.kind, last.severity, last.created_at, draft)
     if end > now - timedelta(days=2):  # the current state only describes recent days
+        data.checked, data.unread = reports.sources_checked_since(engine, start)
         data.unhealthy = reports.unhealthy_sources(engine)
         data.news_only = news_only_rulings(engine, min(end, now), settings)
     return data
@@ -216,6 +268,8 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
         subject = f"{settings.subject} — {data.day.isoformat()}: no new developments"
     if data.empty:
         subject = f"{settings.subject} — {data.day.isoformat()}: no developments"
+    if n == 0 and data.blind:
+        subject = f"{settings.subject} — {data.day.isoformat()}: no source could be read"
     local_start = data.start.astimezone(settings.zone)
     local_end = data.end.astimezone(settings.zone)
     period = f"{local_start:%a %d %b %H:%M} to {local_end:%a %d %b %H:%M} ({settings.zone})"
@@ -226,6 +280,8 @@ def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> 
         "settings": settings,
         "period": period,
         "docket_grace": human_duration(settings.docket_grace),
+        # A source listed as unread is not listed again under source health.
+        "unhealthy": [s for s in data.unhealthy if s.name not in {u.name for u in data.unread}],
     }
     text = env.get_template("digest.txt.j2").render(ctx)
     html = env.get_template("digest.html.j2").render(ctx)
@@ -240,15 +296,43 @@ def _settings(config: NotifyConfig) -> DigestSettings:
     return config.digest
 
 
-def render_day(engine: Engine, config: NotifyConfig, day: date) -> Rendered:
-    settings = _settings(config)
+def render_day(
+    engine: Engine, config: NotifyConfig, day: date, *, settings: DigestSettings | None = None
+) -> Rendered:
+    settings = settings or _settings(config)
     return render(collect(engine, day, settings), config, settings)
 
 
 def preview(engine: Engine, config: NotifyConfig, day: date) -> tuple[str, str]:
     """The digest of `day` as it would be sent: (text, html)."""
-    rendered = render_day(engine, config, day)
+    rendered = render_day(engine, config, day, settings=preview_settings(config))
     return rendered.text, rendered.html
+
+
+def waiting_runs(engine: Engine, now: datetime) -> list[dict[str, Any]]:
+    """Digest runs that failed and wait for a retry later than `now`: what `digest send` and
+    `monitor status` report instead of "nothing due"."""
+    return waiting_runs_of(q.digest_runs(engine), now)
+
+
+def describe_waiting(run: dict[str, Any]) -> str:
+    """`digest of 2026-05-18 to a@b failing: attempt 2, next retry 2026-05-18 09:12 UTC: why`."""
+    error = f": {' '.join(str(run['last_error']).split())[:200]}" if run["last_error"] else ""
+    return (
+        f"digest of {run['day']} to {run['recipient']} failing: attempt {run['attempts']}, "
+        f"next retry {utc(run['next_attempt_at']):%Y-%m-%d %H:%M} UTC{error}"
+    )
+
+
+def waiting_runs_of(runs: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    now = utc(now)
+    return [
+        r
+        for r in runs
+        if r["status"] in ("pending", "failed")
+        and r["attempts"] > 0
+        and utc(r["next_attempt_at"]) > now
+    ]
 
 
 def due_days(engine: Engine, settings: DigestSettings, recipient: str, now: datetime) -> list[date]:

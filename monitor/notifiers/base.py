@@ -202,3 +202,12 @@ def outlets_line(links: Sequence[Link], *, limit: int = 10) -> str:
     names = [one_line(lk.outlet) for lk in links[:limit]]
     more = len(links) - limit
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def shows_change(d: AlertDraft) -> bool:
+    """Whether old → new needs a line of its own: not when the headline already says both (a
+    reader should see "$134bn → $150bn" once), nor for a first value."""
+    if not d.old_value:
+        return False
+    headline = one_line(d.headline)
+    return not (one_line(d.old_value) in headline and one_line(d.new_value) in headline)

@@ -16,6 +16,7 @@ from monitor.notifiers.base import (
     cut,
     one_line,
     safe_url,
+    shows_change,
 )
 
 SUMMARY_LIMIT = 600
@@ -53,24 +54,25 @@ def render(message: Message) -> str:
     if message.update is not None:
         up = message.update
         lines = [f"[update to alert #{message.alert_id}] {one_line(d.headline)}"]
-        if up.note:
-            lines.append(f"  {one_line(up.note)}")
+        # The note says "also reported by ... (N outlets)" once; without one, a heading does.
+        lines.append(f"  {one_line(up.note)}" if up.note else "  also reported by:")
         for link in up.links:
             url = safe_url(link.url)
-            lines.append(f"  also reported by {one_line(link.outlet)}: {one_line(link.title)}")
+            lines.append(f"  - {one_line(link.outlet)}: {one_line(link.title)}")
             if url:
                 lines.append(f"    {url}")
-        if up.confirmed_by:
+        if up.confirmed_by and not up.note:
             lines.append(f"  now reported by {up.confirmed_by} outlets")
-        return "\n".join(lines)
+        return clean("\n".join(lines))
     label = "DIGEST" if d.severity == "digest" else "ALERT"
-    lines = [f"[{label} #{message.alert_id}] {one_line(d.headline)}"]
+    number = f" #{message.alert_id}" if message.alert_id > 0 else ""
+    lines = [f"[{label}{number}] {one_line(d.headline)}"]
     meta = [f"{k}: {one_line(v)}" for k, v in (("topic", d.topic), ("rule", d.rule)) if v]
     if d.from_court:
         meta.append("from the court record")
     if meta:
         lines.append("  " + " · ".join(meta))
-    if d.old_value:  # a change: old → new (a first value is in the headline)
+    if shows_change(d):
         lines.append(f"  {one_line(d.old_value) or '—'} → {one_line(d.new_value) or '—'}")
     if d.evidence is not None:
         lines.append("  why: " + cut(one_line(d.evidence.marked("**", "**")), SUMMARY_LIMIT))

@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from monitor.domain import AlertDraft, Evidence, Link
-from monitor.notifiers.base import Message, Update, clean, cut, one_line, safe_url
+from monitor.notifiers.base import (
+    Message,
+    Update,
+    clean,
+    cut,
+    one_line,
+    safe_url,
+    shows_change,
+)
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -109,22 +117,23 @@ def _alert_blocks(alert_id: int, d: AlertDraft, summary_limit: int) -> list[Bloc
             "text": {"type": "plain_text", "text": esc_cut(headline, HEADER_LIMIT), "emoji": True},
         }
     ]
-    if d.old_value:  # a change: old → new (a first value is in the headline)
-        old = esc_cut(one_line(d.old_value) or "—", 900)
+    if shows_change(d):
+        old = esc_cut(one_line(d.old_value or "") or "—", 900)
         new = esc_cut(one_line(d.new_value) or "—", 900)
         blocks.append(_section(f"*Was:* {old}   →   *Now:* {new}"))
-    why = []
-    if d.rule:
-        topic = f" ({esc_cut(one_line(d.topic), 200)})" if d.topic else ""
-        why.append(f"*Why it fired:* rule `{esc_cut(one_line(d.rule), 200)}`{topic}")
     if d.evidence is not None and d.evidence.sentence.strip():
-        why.append("> " + marked_sentence(d.evidence, SECTION_LIMIT - 600))
-    if why:
-        blocks.append(_section("\n".join(why)))
+        blocks.append(_section("> " + marked_sentence(d.evidence, SECTION_LIMIT - 600)))
     if d.summary.strip():
         blocks.append(_section(esc_cut(one_line(d.summary), summary_limit)))
     if d.links:
-        lines = ["*Reported by*", *_outlet_lines(d.links)]
+        count = max(d.confirmed_by, len(d.links))
+        lines = [
+            f"*Reported by {count} outlet{'' if count == 1 else 's'}*",
+            *_outlet_lines(d.links),
+        ]
+        if d.first_reported_at is not None:
+            # The first line is the first reporter: when, said once, there.
+            lines[1] += f" · first, {d.first_reported_at:%Y-%m-%d %H:%M %Z}"
         text = "\n".join(lines)
         while len(text) > SECTION_LIMIT and len(lines) > 2:
             lines = [*lines[:-2], f"… and {len(d.links) - (len(lines) - 2)} more"]
@@ -134,14 +143,19 @@ def _alert_blocks(alert_id: int, d: AlertDraft, summary_limit: int) -> list[Bloc
     if d.from_court:
         doc = link(d.document_url, "document") if safe_url(d.document_url) else ""
         context.append("⚖️ *From the court record*" + (f" · {doc}" if doc else ""))
-    if d.first_reported_by:
+    if d.first_reported_by and not d.links:
         when = f" at {d.first_reported_at:%Y-%m-%d %H:%M %Z}" if d.first_reported_at else ""
         context.append(f"First reported by {esc_cut(one_line(d.first_reported_by), 200)}{when}")
-    if d.confirmed_by:
-        context.append(f"{d.confirmed_by} outlets")
-    context.append(f"alert #{alert_id}")
-    # Each part is escaped already (the court part holds a link): join, never escape again.
-    blocks.append({"type": "context", "elements": [_mrkdwn(" · ".join(context)[:CONTEXT_LIMIT])]})
+    # For whoever tunes the rules: small print, at the end.
+    if d.rule:
+        context.append(f"why: rule {esc_cut(one_line(d.rule), 200)}")
+    if alert_id > 0:  # a test message has no alert behind it
+        context.append(f"alert #{alert_id}")
+    if context:
+        # Each part is escaped already (the court part holds a link): join, never escape again.
+        blocks.append(
+            {"type": "context", "elements": [_mrkdwn(" · ".join(context)[:CONTEXT_LIMIT])]}
+        )
     return blocks
 
 
@@ -165,17 +179,16 @@ def fallback_text(d: AlertDraft) -> str:
 
 
 def update_blocks(update: Update) -> tuple[list[Block], str]:
-    """Blocks and fallback text for a thread update ("also reported by ...")."""
+    """Blocks and fallback text for a thread update: its note ("also reported by FT (3
+    outlets)") or one "Also reported by" heading, then the outlets, each said once."""
     names = ", ".join(one_line(lk.outlet) for lk in update.links[:MAX_OUTLETS]) or "more outlets"
     text = esc_cut(one_line(update.note) or f"Also reported by {names}", FALLBACK_LIMIT)
-    lines = ["*Also reported by*", *_outlet_lines(update.links)]
-    if update.note:
-        lines.insert(0, esc_cut(one_line(update.note), 1000))
-    body = "\n".join(lines)
+    heading = esc_cut(one_line(update.note), 1000) if update.note else "*Also reported by*"
+    body = "\n".join([heading, *_outlet_lines(update.links)])
     if len(body) > SECTION_LIMIT:
-        body = "\n".join(["*Also reported by*", *_outlet_lines(update.links, 3)])
+        body = "\n".join([heading, *_outlet_lines(update.links, 3)])
     blocks: list[Block] = [_section(body)]
-    if update.confirmed_by:
+    if update.confirmed_by and not update.note:  # a note carries its own count
         blocks.append(
             {"type": "context", "elements": [_mrkdwn(f"now {update.confirmed_by} outlets")]}
         )

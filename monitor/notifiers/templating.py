@@ -17,7 +17,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from monitor.domain import Evidence
-from monitor.notifiers.base import clean, cut, one_line, safe_url
+from monitor.notifiers.base import clean, cut, one_line, safe_url, shows_change
 
 
 def make_env(override_dir: Path | None = None) -> Environment:
@@ -42,6 +42,7 @@ def make_env(override_dir: Path | None = None) -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["marked_html"] = marked_html
     env.filters["marked_text"] = marked_text
+    env.tests["showing_a_change"] = shows_change
     return env
 
 

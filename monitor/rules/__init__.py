@@ -42,6 +42,7 @@ __all__ = [
     "Topic",
     "load_rule_file",
     "load_ruleset",
+    "rule_file_errors",
     "rule_file_from_data",
     "rule_files",
 ]
@@ -76,31 +77,119 @@ def rule_file_from_data(data: Any, path: Path) -> RuleFile:
         raise ConfigError("expected a mapping with 'topic:' and 'rules:'", path=name, line=1)
     yamlfile.validate(_FileShape, data, path=name)
     topic = yamlfile.validate(Topic, data["topic"], path=name, root=["topic"])
+    rules = [_rule(data, i, name) for i in range(len(data.get("rules") or []))]
+    for error in _duplicate_names(data, rules, name):
+        raise error
+    return RuleFile(path=path, topic=topic, rules=tuple(rules))
+
+
+def rule_file_errors(path: Path) -> list[ConfigError]:
+    """Every problem of one rule file, each with its line (`rules validate` shows them all;
+    loading stops at the first). Group names (`@defendants`) are checked here too: compiling
+    would find an unknown one without knowing its line."""
+    name = str(path)
+    try:
+        data = yamlfile.load(path)
+        if not isinstance(data, Mapping):
+            raise ConfigError("expected a mapping with 'topic:' and 'rules:'", path=name, line=1)
+        yamlfile.validate(_FileShape, data, path=name)
+    except ConfigError as exc:
+        return [exc]
+    errors: list[ConfigError] = []
+    topic: Topic | None = None
+    try:
+        topic = yamlfile.validate(Topic, data["topic"], path=name, root=["topic"])
+    except ConfigError as exc:
+        errors.append(exc)
     rules: list[RuleOptions] = []
+    for i in range(len(data.get("rules") or [])):
+        try:
+            rules.append(_rule(data, i, name))
+        except ConfigError as exc:
+            errors.append(exc)
+    errors.extend(_duplicate_names(data, rules, name))
+    if topic is not None:
+        errors.extend(_unknown_groups(data, topic, name))
+    return sorted(errors, key=lambda e: e.line or 0)
+
+
+def _rule(data: Any, i: int, name: str) -> RuleOptions:
+    raw_rules = data.get("rules") or []
+    raw = raw_rules[i]
+    line = yamlfile.line_of(data, ["rules", i])
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"rules[{i}]: expected a mapping", path=name, line=line)
+    kind = raw.get("kind")
+    model = yamlfile.kind_model(KINDS, kind, data=data, loc=["rules", i], path=name)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = yamlfile.error_from_validation(exc, raw, path=name, root=["rules", i])
+        sub = [p for p in exc.errors()[0]["loc"] if isinstance(p, str | int)]
+        err.line = yamlfile.line_of(data, ["rules", i, *sub]) or line
+        raise ConfigError(err.detail, path=name, line=err.line) from None
+
+
+def _duplicate_names(data: Any, rules: list[RuleOptions], name: str) -> list[ConfigError]:
+    errors: list[ConfigError] = []
+    seen: set[str] = set()
     raw_rules = data.get("rules") or []
     for i, raw in enumerate(raw_rules):
-        line = yamlfile.line_of(data, ["rules", i])
-        if not isinstance(raw, Mapping):
-            raise ConfigError(f"rules[{i}]: expected a mapping", path=name, line=line)
-        kind = raw.get("kind")
-        model = yamlfile.kind_model(KINDS, kind, data=data, loc=["rules", i], path=name)
-        try:
-            rules.append(model.model_validate(raw))
-        except ValidationError as exc:
-            node = raw_rules[i]
-            err = yamlfile.error_from_validation(exc, node, path=name, root=["rules", i])
-            sub = [p for p in exc.errors()[0]["loc"] if isinstance(p, str | int)]
-            err.line = yamlfile.line_of(data, ["rules", i, *sub]) or line
-            raise ConfigError(err.detail, path=name, line=err.line) from None
-    seen: dict[str, int] = {}
-    for i, rule in enumerate(rules):
-        if rule.name in seen:
+        rule_name = raw.get("name") if isinstance(raw, Mapping) else None
+        if not isinstance(rule_name, str) or not any(r.name == rule_name for r in rules):
+            continue
+        if rule_name in seen:
             line = yamlfile.line_of(data, ["rules", i, "name"])
-            raise ConfigError(
-                f"rules[{i}].name: duplicate rule name {rule.name!r}", path=name, line=line
+            errors.append(
+                ConfigError(
+                    f"rules[{i}].name: duplicate rule name {rule_name!r}", path=name, line=line
+                )
             )
-        seen[rule.name] = i
-    return RuleFile(path=path, topic=topic, rules=tuple(rules))
+        seen.add(rule_name)
+    return errors
+
+
+_QUERY_KEYS = ("all", "any", "none")
+
+
+def _unknown_groups(data: Any, topic: Topic, name: str) -> list[ConfigError]:
+    """`@name` terms of the relevance query and of the rules' queries that name no group of
+    the topic (the groups every topic has, less the empty ones, and its own)."""
+    builtin = {
+        "plaintiffs": [n for p in topic.parties.plaintiffs for n in p.names],
+        "defendants": [n for p in topic.parties.defendants for n in p.names],
+        "case_numbers": topic.case_numbers,
+        "case_names": topic.case_names,
+        "judges": topic.judges,
+    }
+    known = {k for k, v in {**builtin, **topic.groups}.items() if v}
+    errors: list[ConfigError] = []
+
+    def walk(node: Any, loc: list[str | int], in_query: bool) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key in _QUERY_KEYS:
+                    walk(value, [*loc, key], True)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, [*loc, i], in_query)
+        elif in_query and isinstance(node, str) and node.startswith("@") and node[1:] not in known:
+            errors.append(
+                ConfigError(
+                    f"{yamlfile.format_loc(loc)}: unknown group {node!r} "
+                    f"(known: {', '.join('@' + g for g in sorted(known))})",
+                    path=name,
+                    line=yamlfile.line_of(data, loc),
+                )
+            )
+
+    relevance = data["topic"].get("relevance") if isinstance(data["topic"], Mapping) else None
+    walk(relevance, ["topic", "relevance"], False)
+    for i, raw in enumerate(data.get("rules") or []):
+        # Only keywords rules hold queries (a regex rule's `none` holds patterns).
+        if isinstance(raw, Mapping) and raw.get("kind") == "keywords":
+            walk(raw, ["rules", i], False)
+    return errors
 
 
 def load_ruleset(rules_dir: Path) -> RuleSet:

@@ -10,8 +10,15 @@ from typing import Literal
 from pydantic import Field
 
 from monitor.domain import Observation
-from monitor.rules.base import CompiledRule, Document, RuleOptions, RuleResult, evidence
-from monitor.rules.money import decimal_str, format_range
+from monitor.rules.base import (
+    CompiledRule,
+    Document,
+    RuleOptions,
+    RuleResult,
+    Segment,
+    evidence,
+)
+from monitor.rules.money import decimal_str, format_amount, format_range
 from monitor.rules.query import TermIndex, TermRef
 from monitor.rules.topic import CompiledTopic
 
@@ -66,8 +73,11 @@ class AmountThresholdMatcher:
                 if m.point >= opts.min_amount and (best is None or m.point > best[1].point):
                     best = (segment, m)
         if best is None:
+            words = self.options.near
+            near = ", ".join(repr(w) for w in words[:3]) + (" …" if len(words) > 3 else "")
             why = (
-                f"no {opts.currency} figure ≥ {decimal_str(opts.min_amount)} near {self.near.label}"
+                f"no amount of {format_amount(opts.min_amount, opts.currency)} or more in a "
+                f"sentence with one of {near}"
             )
             return RuleResult(self.name, self.kind, slug, False, why)
         segment, m = best
@@ -84,4 +94,15 @@ class AmountThresholdMatcher:
             severity=self.severity,
             evidence=evidence(segment, [(m.start, m.end)]),
         )
-        return RuleResult(self.name, self.kind, slug, True, f"{m.text!r} ≥ threshold", (obs,))
+        why = (
+            f"found {m.text!r}, at least {format_amount(opts.min_amount, opts.currency)}, in a "
+            f"sentence with {_near_word(self.near, doc, segment)}"
+        )
+        return RuleResult(self.name, self.kind, slug, True, why, (obs,))
+
+
+def _near_word(near: TermRef, doc: Document, segment: Segment) -> str:
+    """The `near` word the sentence holds, as written in the rule."""
+    i = doc.segments.index(segment)
+    words = sorted(doc.index.labels[t] for t in near.ids & doc.hits(i))
+    return repr(words[0]) if words else "a `near` word"

@@ -68,7 +68,7 @@ class KeywordsMatcher:
         if self.options.scope == "relevant" and not relevant:
             return RuleResult(self.name, self.kind, slug, False, "item not about the topic")
         hits = doc.text_hits
-        ok, why = self.query.why(hits, hits, doc.lang)
+        ok, why = self.query.why(hits, hits, doc.lang, doc.index.labels)
         if not ok:
             return RuleResult(self.name, self.kind, slug, False, why)
         wanted = positive_ids(self.query, doc.lang) & hits

@@ -5,7 +5,7 @@ Input: rule-file strings; output: term ids per sentence and query verdicts with 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,23 +145,23 @@ class CompiledQuery:
     none: tuple[TermRef | CompiledQuery, ...]
 
     def matches(self, hits: frozenset[int], neg_hits: frozenset[int], lang: str | None) -> bool:
-        return self.why(hits, neg_hits, lang)[0]
+        if any(_node(n, neg_hits, neg_hits, lang) for n in self.none):
+            return False
+        if not all(_node(n, hits, neg_hits, lang) for n in self.all):
+            return False
+        return not self.any or any(_node(n, hits, neg_hits, lang) for n in self.any)
 
     def why(
-        self, hits: frozenset[int], neg_hits: frozenset[int], lang: str | None
+        self,
+        hits: frozenset[int],
+        neg_hits: frozenset[int],
+        lang: str | None,
+        labels: Sequence[str] = (),
     ) -> tuple[bool, str]:
-        """Verdict and a one-line reason naming the terms that decided it."""
-        for node in self.none:
-            if _node(node, neg_hits, neg_hits, lang):
-                return False, f"excluded by {_label(node)!r}"
-        missing = [_label(n) for n in self.all if not _node(n, hits, neg_hits, lang)]
-        if missing:
-            return False, "missing " + ", ".join(repr(m) for m in missing)
-        found = [_label(n) for n in self.any if _node(n, hits, neg_hits, lang)]
-        if self.any and not found:
-            return False, "none of " + ", ".join(repr(_label(n)) for n in self.any)
-        parts = [repr(_label(n)) for n in self.all] + [repr(f) for f in found]
-        return True, "found " + ", ".join(parts)
+        """Verdict and a sentence saying, in words, what was found, what was missing and what
+        ruled it out (`labels`: the index's terms, to name the words a group matched)."""
+        verdict = _verdict(self, hits, neg_hits, lang, labels)
+        return verdict.ok, verdict.text()
 
     def could_match(self, hits: frozenset[int]) -> bool:
         """False when the query is false for any item with these term hits, whatever its
@@ -194,6 +194,107 @@ def _node(
     if isinstance(node, TermRef):
         return node.matched(hits, lang)
     return node.matches(hits, neg, lang)
+
+
+@dataclass(slots=True)
+class _Verdict:
+    ok: bool
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    vetoed: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        found = f"found {_join(self.found)}" if self.found else ""
+        if self.ok:
+            return found or "matched"
+        parts = [found] if found else []
+        if self.vetoed:
+            parts.append(f"{'but ' if found else ''}{_join(self.vetoed)} rules it out")
+        if self.missing:
+            but = "but " if found and not self.vetoed else ""
+            parts.append(f"{but}missing {_join(self.missing)}")
+        return ", ".join(parts)
+
+
+def _join(phrases: Sequence[str], last: str = "and") -> str:
+    unique = list(dict.fromkeys(phrases))
+    if len(unique) <= 1:
+        return "".join(unique)
+    return ", ".join(unique[:-1]) + f" {last} {unique[-1]}"
+
+
+def _found_words(
+    ref: TermRef, hits: frozenset[int], lang: str | None, labels: Sequence[str]
+) -> str:
+    """`'Musk' (@plaintiffs)`, `'settlement'`: the words of the text that matched the term."""
+    words = sorted(
+        {labels[i].rstrip("*") for i in ref.ids_for(lang) & hits if i < len(labels)},
+        key=lambda w: (-len(w), w),
+    )
+    if ref.label.startswith("@"):
+        shown = ", ".join(repr(w) for w in words[:2]) or "a word"
+        return f"{shown} ({ref.label})"
+    return repr(words[0]) if words else repr(ref.label.rstrip("*"))
+
+
+def _wanted(node: TermRef | CompiledQuery) -> str:
+    if isinstance(node, TermRef):
+        return f"a word of {node.label}" if node.label.startswith("@") else repr(node.label)
+    return _label(node)
+
+
+def _verdict(
+    q: CompiledQuery,
+    hits: frozenset[int],
+    neg: frozenset[int],
+    lang: str | None,
+    labels: Sequence[str],
+) -> _Verdict:
+    out = _Verdict(ok=True)
+    for node in q.none:
+        if _node(node, neg, neg, lang):
+            out.vetoed.append(
+                _found_words(node, neg, lang, labels)
+                if isinstance(node, TermRef)
+                else _join(_verdict(node, neg, neg, lang, labels).found)
+            )
+    for node in q.all:
+        _merge(out, _one(node, hits, neg, lang, labels))
+    if q.any:
+        options = [_one(n, hits, neg, lang, labels) for n in q.any]
+        chosen = next((o for o in options if o.ok), None)
+        if chosen is None and all(isinstance(n, TermRef) for n in q.any):
+            chosen = _Verdict(
+                ok=False, missing=["one of " + _join([_wanted(n) for n in q.any], "or")]
+            )
+        elif chosen is None:
+            # The alternative that came closest says most: one only a `none` term ruled out,
+            # else the one missing fewest terms (then finding most).
+            chosen = min(options, key=lambda o: (bool(o.missing), len(o.missing), -len(o.found)))
+        _merge(out, chosen)
+    out.ok = out.ok and not out.vetoed and not out.missing
+    return out
+
+
+def _one(
+    node: TermRef | CompiledQuery,
+    hits: frozenset[int],
+    neg: frozenset[int],
+    lang: str | None,
+    labels: Sequence[str],
+) -> _Verdict:
+    if isinstance(node, CompiledQuery):
+        return _verdict(node, hits, neg, lang, labels)
+    if node.matched(hits, lang):
+        return _Verdict(ok=True, found=[_found_words(node, hits, lang, labels)])
+    return _Verdict(ok=False, missing=[_wanted(node)])
+
+
+def _merge(into: _Verdict, other: _Verdict) -> None:
+    into.ok = into.ok and other.ok
+    into.found += other.found
+    into.missing += other.missing
+    into.vetoed += other.vetoed
 
 
 def _label(node: TermRef | CompiledQuery) -> str:

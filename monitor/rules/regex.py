@@ -83,9 +83,8 @@ class RegexMatcher:
             for pattern in self.none:
                 m = pattern.search(segment.text)
                 if m:
-                    return RuleResult(
-                        self.name, self.kind, slug, False, f"excluded by {m.group()!r}"
-                    )
+                    why = f"found {m.group()!r}, which a `none` pattern rules out"
+                    return RuleResult(self.name, self.kind, slug, False, why)
         for segment in doc.segments:
             if self.set is not None:
                 ids = self.set.Match(segment.text)
@@ -109,5 +108,6 @@ class RegexMatcher:
                 severity=self.severity,
                 evidence=evidence(segment, spans),
             )
-            return RuleResult(self.name, self.kind, slug, True, f"matched {matched[0]!r}", (obs,))
-        return RuleResult(self.name, self.kind, slug, False, "no pattern matched")
+            why = f"found {matched[0]!r}"
+            return RuleResult(self.name, self.kind, slug, True, why, (obs,))
+        return RuleResult(self.name, self.kind, slug, False, "no pattern found in the text")

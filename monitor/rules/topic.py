@@ -108,7 +108,7 @@ class CompiledTopic:
         strong = hits & self.strong_ids
         if strong:
             return True, "case number or case name found"
-        return self.relevance.why(hits, text_hits, doc.lang)
+        return self.relevance.why(hits, text_hits, doc.lang, doc.index.labels)
 
     def sentence_excluded(self, doc: Document, i: int) -> bool:
         """A sentence about another case ("the Tesla pay package ...") for claims and rulings."""

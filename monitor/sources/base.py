@@ -92,5 +92,10 @@ class SourceBase(BaseModel):
     def parse(self, response: Response, *, now: datetime) -> Parsed:
         raise NotImplementedError
 
+    def setup_warnings(self) -> list[str]:
+        """What is missing for this source to work fully (an unset token, say), said once at
+        start-up rather than discovered from refusals."""
+        return []
+
     def describe(self) -> Mapping[str, Any]:
         return {"name": self.name, "kind": self.kind, "url": self.url}

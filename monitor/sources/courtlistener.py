@@ -55,6 +55,14 @@ class CourtListenerSource(SourceBase):
             raise ValueError(f"token_env {v!r} is not an environment variable name")
         return v
 
+    def setup_warnings(self) -> list[str]:
+        if secret_env(self.token_env):
+            return []
+        return [
+            f"${self.token_env} is not set: CourtListener may refuse the docket entries "
+            "(set it to an API token with RECAP access)"
+        ]
+
     def _api(self, path: str, **params: str | int) -> str:
         root = self.url if self.url.endswith("/") else self.url + "/"
         return urljoin(root, path) + ("?" + urlencode(params) if params else "")

@@ -298,3 +298,27 @@ def unhealthy_sources(engine: Engine) -> list[SourceRow]:
             )
             for r in conn.execute(stmt)
         ]
+
+
+def sources_checked_since(engine: Engine, since: datetime) -> tuple[int, list[SourceRow]]:
+    """How many sources were checked since `since`, and those of them not read once since then
+    (still failing): a digest of a day without developments says whether anyone was looking."""
+    stmt = select(SOURCE).where(SOURCE.c.last_checked_at >= since).order_by(SOURCE.c.name)
+    checked = 0
+    unread: list[SourceRow] = []
+    with engine.connect() as conn:
+        for r in conn.execute(stmt):
+            checked += 1
+            success = _utc(r.last_success_at)
+            if r.last_status == "error" and (success is None or success < since):
+                unread.append(
+                    SourceRow(
+                        r.name,
+                        r.health,
+                        r.consecutive_failures,
+                        r.last_error,
+                        success,
+                        _utc(r.last_new_item_at),
+                    )
+                )
+    return checked, unread

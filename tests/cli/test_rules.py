@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from feedserver import FeedServer, Route
 from typer.testing import CliRunner
 
 from monitor.cli import app
@@ -148,3 +149,80 @@ def test_rules_test_with_an_invalid_url_is_bad_input(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --url: not an http(s) URL: 'notaurl'"
+
+
+def test_validate_shows_every_error_of_a_file_each_with_its_line(tmp_path: Path) -> None:
+    root = config(tmp_path)
+    bad = root / "rules" / "bad.yaml"
+    bad.write_text(
+        "topic:\n  name: X\n  slug: x\n  parties:\n    plaintiffs: [{name: A}]\n"
+        "    defendants: [{name: B}]\n  relevance: {any: [A, '@defendantz']}\nrules:\n"
+        "  - name: y\n    kind: keywords\n    any: [z]\n    bogus: 1\n"
+        "  - name: w\n    kind: keywords\n    all: ['@plaintiffs', {any: ['@judgez']}]\n"
+        "  - name: r\n    kind: regex\n    patterns: [a]\n    none: ['@x']\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "validate", "--config-dir", str(root)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(
+        f"error: {bad}:7: topic.relevance.any[1]: unknown group '@defendantz'"
+    )
+    assert "(known: @defendants, @plaintiffs)" in lines[0]
+    assert lines[1].startswith(f"error: {bad}:12: ") and "bogus" in lines[1]
+    assert lines[2].startswith(f"error: {bad}:15: rules[1].all[1].any[0]: unknown group '@judgez'")
+
+
+def test_rules_test_says_in_words_what_was_found_and_what_vetoed_it(tmp_path: Path) -> None:
+    text = "OpenAI was valued at $500 billion, ahead of Musk's SpaceX."
+    result = runner.invoke(app, ["rules", "test", text, "--config-dir", str(config(tmp_path))])
+    assert result.exit_code == 0, result.output
+    topic = result.stdout.splitlines()[1]
+    assert topic == (
+        "topic musk-v-openai: not relevant (found 'Musk' (@plaintiffs) and 'OpenAI' "
+        "(@defendants), but 'valued at' (@financing) rules it out)"
+    )
+    assert "{all:" not in result.stdout and "none of" not in result.stdout
+
+
+def test_rules_test_explains_numbers_and_missing_words_as_people_write_them(
+    tmp_path: Path,
+) -> None:
+    root = config(tmp_path)
+    text = "Elon Musk seeks up to $134 billion from OpenAI and Microsoft."
+    result = runner.invoke(app, ["rules", "test", text, "--config-dir", str(root)])
+    out = result.stdout
+    assert "settlement-talk [keywords] no match: missing one of 'settlement', 'settle' or" in out
+    assert "damages-figure [amount-threshold] no match: no amount of $1bn or more" in out
+    assert "≥" not in out and "1000000000" not in out
+    damages = "Musk wants damages of $2 billion from OpenAI, his lawyers said."
+    result = runner.invoke(app, ["rules", "test", damages, "--config-dir", str(root)])
+    assert (
+        "damages-figure [amount-threshold] MATCH: found '$2 billion', at least $1bn, in a "
+        "sentence with 'damages'"
+    ) in result.stdout
+
+
+def test_rules_test_of_a_url_quotes_the_article_not_the_page_around_it(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    page = feed_server.add(
+        "/story.html",
+        Route(
+            body=(
+                b"<html><head><title>Musk v OpenAI</title></head><body>"
+                b"<nav><a href='/'>Home</a> Musk v. OpenAI live: menu</nav>"
+                b"<article><p>Elon Musk seeks up to $134 billion from OpenAI and Microsoft.</p>"
+                b"</article><footer><p>Subscribe to Musk news. Copyright OpenAI Watch.</p>"
+                b"</footer></body></html>"
+            ),
+            content_type="text/html; charset=utf-8",
+        ),
+    )
+    result = runner.invoke(
+        app, ["rules", "test", "--url", page, "--config-dir", str(config(tmp_path))]
+    )
+    assert result.exit_code == 0, result.output
+    assert "[up to $134 billion]" in result.stdout
+    assert "menu" not in result.stdout and "Subscribe" not in result.stdout

@@ -4,6 +4,7 @@ bad input gives one clear line (file, line, problem), exit 2, no traceback, file
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,97 @@ def test_status_counts_items_in_languages_the_rules_do_not_read(
     assert "items in languages the rules do not fully read: ko 2" in out
     code, out, _ = cli("status", "--json")
     assert json.loads(out)["unread_languages"] == {"ko": 2}
+
+
+def test_sources_test_of_a_missing_feed_does_not_suggest_an_option_it_lacks(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    code, err = _error_line(["sources", "test", feed_server.url("/nothing.xml")])
+    assert code == 2 and "HTTP 404" in err
+    assert "--no-check" not in err
+
+
+def test_sources_add_of_a_web_page_exits_2_and_says_to_look_for_its_feed(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    (config_dir / "sources.yaml").write_text(COMMENTED)
+    page = feed_server.add(
+        "/page.html",
+        Route(
+            body=b"<!DOCTYPE html><html><head><title>News</title></head><body><p>Hi</p></body></html>",
+            content_type="text/html; charset=utf-8",
+        ),
+    )
+    code, err = _error_line(["sources", "add", page, "--name", "page"])
+    assert code == 2, err
+    assert err.count("\n") == 0 and "RSS or Atom feed" in err and "--no-check" in err
+    assert (config_dir / "sources.yaml").read_text() == COMMENTED
+
+
+def test_sources_add_stores_a_bare_interval_as_it_is_shown(config_dir: Path) -> None:
+    (config_dir / "sources.yaml").write_text(COMMENTED)
+    code, _, err = cli(
+        "sources", "add", "https://example.com/a.xml", "--interval", "10", "--no-check"
+    )
+    assert code == 0, err
+    assert "interval: 10m" in (config_dir / "sources.yaml").read_text()
+    code, out, _ = cli("sources", "list")
+    assert code == 0
+    assert "example.com  [rss, every 10m]" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["https://example.com/b.xml", "--name", "my feed"], "--name 'my feed': use letters"),
+        (
+            ["https://example.com/first.xml", "--name", "again"],
+            "already in sources.yaml as 'first'",
+        ),
+        (["http://127.0.0.1:8080/feed.xml"], "give it a --name"),
+        (["http://localhost/feed.xml"], "give it a --name"),
+    ],
+)
+def test_sources_add_refuses_an_awkward_name_a_second_copy_and_a_nameless_host(
+    config_dir: Path, args: list[str], expected: str
+) -> None:
+    (config_dir / "sources.yaml").write_text(COMMENTED)
+    code, err = _error_line(["sources", "add", *args, "--no-check"])
+    assert code == 2 and expected in err, err
+    assert (config_dir / "sources.yaml").read_text() == COMMENTED
+
+
+def test_status_counts_only_the_configured_sources_and_list_shows_readable_times(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    good = feed_server.add("/good.xml", Route(body=rss([("a", "One")])))
+    gone = feed_server.url("/gone.xml")
+    (config_dir / "sources.yaml").write_text(
+        f"sources:\n  - name: good\n    url: {good}\n  - name: gone\n    url: {gone}\n"
+    )
+    assert cli("poll")[0] == 0
+    code, out, _ = cli("status")
+    assert code == 0
+    assert "sources: 2 configured, 1 ok, 1 failing" in out and "failing: gone" in out
+
+    code, out, _ = cli("sources", "list")
+    assert code == 0
+    assert re.search(r"last checked \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\), next ", out)
+    assert "+00:00" not in out
+    code, out, _ = cli("sources", "list", "--json")
+    assert code == 0
+    assert json.loads(out)[0]["last_checked_at"].endswith("+00:00")  # ISO for programs
+
+    assert cli("sources", "remove", "gone")[0] == 0
+    code, out, _ = cli("status")
+    assert code == 0
+    assert "sources: 1 configured, 1 ok, 0 failing" in out and "gone" not in out
+    assert re.search(r"last cycle: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\): 2 sources", out)
+
+
+def test_items_list_of_an_unknown_source_says_so(feed_server: FeedServer, config_dir: Path) -> None:
+    url = feed_server.add("/feed.xml", Route(body=rss([("a", "One")])))
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: news\n    url: {url}\n")
+    assert cli("poll")[0] == 0
+    code, err = _error_line(["items", "list", "--source", "nosuch"])
+    assert code == 2 and "no source named 'nosuch'" in err and "known: news" in err

@@ -9,11 +9,13 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from notifyservers import T0, SmtpSink, draft, hostile_draft
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from support import cli
 
+from monitor.config.notifiers_file import DigestSettings, NotifyConfig
 from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import digest, outbox
@@ -323,3 +325,124 @@ def test_preview_renders_a_day_without_sending(engine: Engine, smtp: SmtpSink, c
     text, html = digest.preview(engine, channels.config, date(2026, 11, 26))
     assert "RULINGS" in text and "<h2" in html
     assert smtp.messages == [] and q.digest_runs(engine) == []
+
+
+def _cli_env(monkeypatch: pytest.MonkeyPatch, db_url: str, **values: str) -> None:
+    monkeypatch.setenv("MONITOR_DATABASE_URL", db_url)
+    for k, v in values.items():
+        monkeypatch.setenv(k, v)
+
+
+def test_digest_send_for_a_day_whose_window_is_open_sends_nothing_unless_forced(
+    engine: Engine, db_url: str, smtp: SmtpSink, cfg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cli_env(monkeypatch, db_url, **smtp.env(DIGEST_TO="counsel@example.org"))
+    day = digest.open_day(DigestSettings(recipients=()), datetime.now(UTC))
+
+    code, out, _ = cli("digest", "send", "--day", day.isoformat(), "--config-dir", str(cfg))
+    assert code == 0
+    assert out.startswith(f"digest of {day}: ") and "open (closes in" in out
+    assert "not sent yet" in out and "--force" in out
+    assert smtp.messages == [] and q.digest_runs(engine) == []
+
+    code, out, _ = cli(
+        "digest", "send", "--day", day.isoformat(), "--force", "--config-dir", str(cfg)
+    )
+    assert code == 0 and f"{day} counsel@example.org: sent" in out
+    assert len(smtp.messages) == 1
+
+
+def test_digest_preview_needs_no_smtp_and_shows_the_window_open_now(
+    engine: Engine, db_url: str, cfg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cli_env(monkeypatch, db_url)
+    now = datetime.now(UTC)
+    day = digest.open_day(DigestSettings(recipients=()), now)
+    start, end = digest.window(day, DigestSettings(recipients=()))
+    assert start <= now < end
+
+    code, out, err = cli("digest", "preview", "--config-dir", str(cfg))
+
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith(f"digest of {day}: ") and "(UTC), open (closes in" in first
+    assert f"Subject: Dispute monitor — {day}: no developments" in out
+    code, out, _ = cli("digest", "preview", "--day", "2026-11-25", "--config-dir", str(cfg))
+    assert code == 0 and out.splitlines()[0].endswith("(UTC), closed")
+
+
+def test_a_digest_waiting_for_a_retry_is_reported_by_digest_send_and_status(
+    engine: Engine, db_url: str, smtp: SmtpSink, cfg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cli_env(monkeypatch, db_url, **smtp.env(DIGEST_TO="counsel@example.org"))
+    now = datetime.now(UTC)
+    day = digest.open_day(DigestSettings(recipients=()), now) - timedelta(days=1)
+    q.ensure_digest_run(engine, day, "counsel@example.org", now=now)
+    run_id = q.claim_digest_run(
+        engine, day, "counsel@example.org", now=now, owner="t", lease_until=now
+    )
+    assert run_id is not None
+    q.finish_digest_run(
+        engine,
+        run_id,
+        "t",
+        status="pending",
+        next_attempt_at=now + timedelta(minutes=30),
+        last_error="SMTP server unreachable",
+    )
+
+    code, out, _ = cli("digest", "send", "--config-dir", str(cfg))
+    assert code == 0
+    assert "nothing due" not in out
+    assert f"{day} counsel@example.org: waiting to retry at " in out
+    assert "attempt 1 failed (last error: SMTP server unreachable)" in out
+
+    code, out, _ = cli("status", "--config-dir", str(cfg))
+    assert code == 0
+    assert f"digest of {day} to counsel@example.org failing: attempt 1, next retry " in out
+    assert out.rstrip().endswith("SMTP server unreachable")
+    assert smtp.messages == []
+
+
+def _checked_source(s: Session, name: str, *, failing: bool) -> None:
+    s.add(
+        Source(
+            name=name,
+            url=f"https://{name}.example/feed",
+            last_checked_at=T0 + timedelta(hours=20),
+            last_success_at=T0 - timedelta(days=2) if failing else T0 + timedelta(hours=20),
+            last_status="error" if failing else "ok",
+            last_error="connection error: Name or service not known" if failing else None,
+            consecutive_failures=30 if failing else 0,
+            health="down" if failing else "ok",
+        )
+    )
+
+
+def test_a_day_on_which_every_source_failed_says_which_could_not_be_read(engine: Engine) -> None:
+    settings = DigestSettings(recipients=("counsel@example.org",))
+    config = NotifyConfig(channels=())
+    with Session(engine) as s, s.begin():
+        _checked_source(s, "wire", failing=True)
+        _checked_source(s, "daily", failing=True)
+    day = date(2026, 11, 26)  # the window from the 25th 08:00 holds T0 and the checks
+    data = digest.collect(engine, day, settings, now=datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    rendered = digest.render(data, config, settings)
+
+    assert data.blind and not rendered.empty
+    assert rendered.subject == "Dispute monitor — 2026-11-26: no source could be read"
+    assert "NO SOURCE COULD BE READ: none of the 2 sources was read since Wed 25 Nov 08:00" in (
+        rendered.text
+    )
+    assert "- daily: connection error: Name or service not known" in rendered.text
+    assert "- wire: connection error" in rendered.text
+    assert "SOURCE HEALTH" not in rendered.text  # listed once, above
+    assert "No source could be read" in rendered.html and "wire" in rendered.html
+
+    with Session(engine) as s, s.begin():
+        _checked_source(s, "court", failing=False)
+    data = digest.collect(engine, day, settings, now=datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    rendered = digest.render(data, config, settings)
+    assert not data.blind
+    assert rendered.subject == "Dispute monitor — 2026-11-26: no new developments"
+    assert "NOT READ: 2 of 3 sources could not be read since Wed 25 Nov 08:00." in rendered.text

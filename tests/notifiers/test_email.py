@@ -166,6 +166,7 @@ def test_notify_test_slack_sends_a_message_or_says_what_went_wrong(
     assert (
         slack.posted()[0].body["blocks"][0]["text"]["text"] == "Test message from dispute-monitor"
     )
+    assert "alert #" not in json.dumps(slack.posted()[0].body)
 
     slack.answer = lambda req: (200, {}, {"ok": False, "error": "not_in_channel"})
     code, _, err = cli("notify", "test", "slack", "--config-dir", str(cfg))

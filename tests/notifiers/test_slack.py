@@ -66,9 +66,15 @@ def test_an_alert_arrives_as_blocks_with_headline_why_values_outlets_and_fallbac
     assert header["type"] == "header"
     assert header["text"]["text"] == "Claimed amount: up to $134bn → up to $146bn"
     joined = "\n".join(texts(body))
-    assert "*Was:* up to $134bn" in joined and "*Now:* up to $146bn" in joined
-    assert "rule `musk-claim`" in joined
+    # The headline says old → new: said once, not again in a section of its own.
+    assert "*Was:*" not in joined and joined.count("$134bn → up to $146bn") == 2  # + fallback
     assert "seeks up to *$146bn* in damages" in joined  # the value in bold
+    assert "*Reported by 2 outlets*" in joined
+    assert joined.lower().count("first") == 1 and "· first, 2026-11-25 09:00 UTC" in joined
+    # The rule is not for readers: only the small print names it.
+    sections = [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
+    assert not any("rule" in t or "Why it fired" in t for t in sections)
+    assert "why: rule musk-claim" in body["blocks"][-1]["elements"][0]["text"]
     assert "<https://www.reuters.com/a?x=1&amp;y=2|Musk raises claim against OpenAI>" in joined
     assert "*Le Monde*" in joined and "(fr)" in joined
     assert "From the court record" in joined and "<https://court.example/doc/1|document>" in joined
