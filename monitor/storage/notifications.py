@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
-from monitor.storage.leases import fenced_update
+from monitor.storage.leases import fenced_update, owner_gone, renew
 
 ALERT = SQLModel.metadata.tables["alert"]
 DELIVERY = SQLModel.metadata.tables["delivery"]
@@ -137,7 +137,9 @@ def claim_channel(
     """Claim the due head of one channel's queue, in id order (alert before its updates).
 
     The head stops at the first row that is not due or is being sent under a live lease (by any
-    worker, this one included), so a channel is never delivered out of order nor twice at once."""
+    worker, this one included), so a channel is never delivered out of order nor twice at once.
+    A lease whose owner is provably gone (`owner_gone`) counts as expired: a restarted process
+    takes a killed one's row back at once."""
     with _writer(engine, f"delivery:{channel}") as conn:
         if conn is None:
             return []
@@ -154,10 +156,14 @@ def claim_channel(
             .limit(limit)
         ).all()
         ids: list[int] = []
+        dead: set[str] = set()
         for row in rows:
             # A row being sent under a live lease is never taken again, not even by its own
             # owner: another thread of the same process may be sending it right now.
             leased = row.status == "sending" and row.lease_until > now
+            if leased and owner_gone(row.lease_owner):
+                dead.add(row.lease_owner)
+                leased = False
             if leased or row.next_attempt_at > now:
                 break
             ids.append(row.id)
@@ -171,7 +177,7 @@ def claim_channel(
                     DELIVERY.c.status == "pending",
                     and_(
                         DELIVERY.c.status == "sending",
-                        DELIVERY.c.lease_until < now,
+                        or_(DELIVERY.c.lease_until < now, DELIVERY.c.lease_owner.in_(dead)),
                     ),
                 ),
             )
@@ -226,6 +232,11 @@ def start_attempt(engine: Engine, delivery_id: int, owner: str, lease_until: dat
     return _fenced(
         engine, delivery_id, owner, lease_until=lease_until, attempts=DELIVERY.c.attempts + 1
     )
+
+
+def renew_lease(engine: Engine, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+    """Keep the lease while a send is in progress; False: the lease was lost."""
+    return renew(engine, DELIVERY, delivery_id, owner, lease_until)
 
 
 def mark_sent(
