@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.cli.common import (
+    EXIT_FAILURE,
+    ConfigDirOption,
+    JsonOption,
+    paths,
+    print_json,
+    user_errors,
+)
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
 from monitor.context import Context
@@ -289,15 +296,18 @@ def poll(
 
 
 def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> None:
-    """Database, sources ok / failing, items, last cycle."""
+    """Database, sources ok / failing, items, last cycle; exit 1 when the database cannot
+    take writes (e.g. a read-only SQLite file)."""
     with user_errors():
         p = paths(config_dir)
         ctx = Context.open(p)
-        from monitor.storage.status import summary
+        from monitor.storage.status import summary, write_problem
 
         with ctx.engine.connect() as conn:
             data = summary(conn)
         data["database"] = redact(str(ctx.engine.url))
+        problem = write_problem(ctx.engine)
+        data["database_problem"] = None if problem is None else str(problem)
         data["schema"] = current_revision(ctx.engine)
         try:
             data["sources_configured"] = len(config.load_sources(p.sources_file))
@@ -306,8 +316,12 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         ctx.close()
         if json_out:
             print_json({k: _iso(v) for k, v in data.items()})
+            if problem is not None:
+                raise typer.Exit(EXIT_FAILURE)
             return
         typer.echo(f"database: {data['database']} (schema {data['schema']})")
+        if problem is not None:
+            typer.echo(f"problem: {problem}")
         if "config_error" in data:
             typer.echo(f"config error: {data['config_error']}")
         else:
@@ -327,6 +341,8 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         typer.echo(
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
+        if problem is not None:
+            raise typer.Exit(EXIT_FAILURE)
 
 
 @db_app.command("upgrade")
