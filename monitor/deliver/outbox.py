@@ -28,6 +28,7 @@ from monitor.domain import AlertDraft, as_utc
 from monitor.errors import NotifyError
 from monitor.notifiers.base import Message, Notifier, Update
 from monitor.storage import notifications as q
+from monitor.storage.leases import owner_gone
 from monitor.storage.models import Alert
 
 log = logging.getLogger(__name__)
@@ -296,11 +297,50 @@ def _handle_failure(
 
 
 def list_deliveries(
-    engine: Engine, *, statuses: Sequence[str] | None = None, limit: int = 200
+    engine: Engine,
+    *,
+    statuses: Sequence[str] | None = None,
+    limit: int = 200,
+    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Newest first: id, alert_id, channel, seq, status, attempts, next_attempt_at, last_error,
-    external_ref, created_at, sent_at, headline, kind."""
-    return q.list_deliveries(engine, statuses=statuses, limit=limit)
+    external_ref, created_at, sent_at, lease_owner, lease_until, owner_gone, headline, kind, and
+    `waiting`: why a row still to deliver waits (None for the others)."""
+    rows = q.list_deliveries(engine, statuses=statuses, limit=limit)
+    heads = q.queue_heads(engine) if any(r["status"] in q.OPEN for r in rows) else {}
+    at = utc(now or datetime.now(UTC))
+    for r in rows:
+        r["owner_gone"] = r["status"] == "sending" and owner_gone(r["lease_owner"])
+        r["waiting"] = _waiting(r, heads.get(r["channel"]), at)
+    return rows
+
+
+def _waiting(row: Mapping[str, Any], head: int | None, now: datetime) -> str | None:
+    """Why a pending or sending row has not been delivered yet, in a few words."""
+    if row["status"] == "sending":
+        until = utc(row["lease_until"]) if row["lease_until"] is not None else None
+        if row["owner_gone"]:
+            return "being sent by a process that is gone (owner gone): the next run takes it back"
+        if until is None or until <= now:
+            return "its sender's lease ran out: the next run takes it again"
+        return f"being sent, lease until {until:%Y-%m-%d %H:%M:%S} UTC"
+    if row["status"] != "pending":
+        return None
+    due = utc(row["next_attempt_at"])
+    if due > now:
+        return f"retry at {due:%Y-%m-%d %H:%M:%S} UTC (in {_span(due - now)})"
+    if head is not None and head < row["id"]:
+        return f"due; waits for delivery {head} (a channel delivers in order)"
+    return "due: the next delivery run sends it"
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
 def retry(engine: Engine, delivery_id: int | None = None, *, now: datetime | None = None) -> int:

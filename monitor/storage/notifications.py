@@ -330,6 +330,7 @@ def list_deliveries(
             DELIVERY.c.created_at,
             DELIVERY.c.sent_at,
             DELIVERY.c.lease_owner,
+            DELIVERY.c.lease_until,
             ALERT.c.headline,
             ALERT.c.kind,
         )
@@ -341,6 +342,17 @@ def list_deliveries(
         stmt = stmt.where(DELIVERY.c.status.in_(statuses))
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def queue_heads(engine: Engine) -> dict[str, int]:
+    """channel → id of the first row still to deliver (the rows after it wait for it)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DELIVERY.c.channel, func.min(DELIVERY.c.id))
+            .where(DELIVERY.c.status.in_(OPEN))
+            .group_by(DELIVERY.c.channel)
+        ).all()
+    return {str(channel): int(head) for channel, head in rows}
 
 
 def retry(engine: Engine, delivery_id: int | None, *, now: datetime) -> int:
