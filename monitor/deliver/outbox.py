@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from monitor.domain import AlertDraft, as_utc
-from monitor.errors import NotifyError
+from monitor.errors import NotifyError, StorageError
 from monitor.notifiers.base import Message, Notifier, Update
 from monitor.storage import notifications as q
 from monitor.storage.leases import owner_gone
@@ -246,7 +246,7 @@ def _lease_kept(
             try:
                 if not q.renew_lease(engine, delivery_id, owner, clock() + lease):
                     return
-            except SQLAlchemyError as exc:  # the lease runs out; the send goes on
+            except (SQLAlchemyError, StorageError) as exc:  # the lease runs out; the send goes on
                 log.debug("delivery_lease_renew_failed delivery=%d error=%s", delivery_id, exc)
 
     keeper = threading.Thread(target=keep, name=f"lease-{delivery_id}", daemon=True)
