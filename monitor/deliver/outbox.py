@@ -161,9 +161,13 @@ def _deliver_channel(
         rows = q.claim_channel(
             engine, name, now=clock(), owner=owner, lease_until=clock() + lease, limit=1
         )
-        if not rows or not _deliver_row(
-            engine, name, notifier, rows[0], clock, owner, lease, report
-        ):
+        if not rows:
+            return
+        try:
+            go_on = _deliver_row(engine, name, notifier, rows[0], clock, owner, lease, report)
+        finally:
+            q.finished(rows[0].id)
+        if not go_on:
             return
 
 

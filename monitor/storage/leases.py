@@ -26,6 +26,11 @@ def make_owner() -> str:
     return owner
 
 
+def made_here(owner: str | None) -> bool:
+    """Whether this process made `owner` (its own leases)."""
+    return owner in _made_here
+
+
 def owner_gone(owner: str | None) -> bool:
     """True only when the owner is provably dead: it ran on this host and its pid is not
     running, or its pid is this process's but this process did not make it (a restarted

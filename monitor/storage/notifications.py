@@ -9,6 +9,7 @@ advisory lock (keeps a channel's order across workers); on SQLite the claim runs
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
-from monitor.storage.leases import fenced_update, owner_gone, renew
+from monitor.storage.leases import fenced_update, made_here, owner_gone, renew
 
 ALERT = SQLModel.metadata.tables["alert"]
 DELIVERY = SQLModel.metadata.tables["delivery"]
@@ -105,6 +106,27 @@ class Claimed:
     alert_payload: dict[str, Any]
 
 
+# The deliveries this process is sending (claimed and not yet finished). A row leased to this
+# process but not in here was dropped half-way (the database went away during its send): this
+# process takes it back at once instead of waiting out its own lease.
+_sending: set[int] = set()
+_sending_lock = threading.Lock()
+
+
+def finished(delivery_id: int) -> None:
+    """This process is done with a claimed row (whatever became of it)."""
+    with _sending_lock:
+        _sending.discard(delivery_id)
+
+
+def _dropped(row: Any) -> bool:
+    """A row under a live lease whose holder provably is not sending it."""
+    if owner_gone(row.lease_owner):
+        return True
+    with _sending_lock:
+        return made_here(row.lease_owner) and row.id not in _sending
+
+
 def _lock_key(name: str) -> int:
     return int.from_bytes(
         hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
@@ -138,8 +160,9 @@ def claim_channel(
 
     The head stops at the first row that is not due or is being sent under a live lease (by any
     worker, this one included), so a channel is never delivered out of order nor twice at once.
-    A lease whose owner is provably gone (`owner_gone`) counts as expired: a restarted process
-    takes a killed one's row back at once."""
+    A lease whose holder provably is not sending the row counts as expired: its owner is gone
+    (`owner_gone`: a restarted process takes a killed one's row back at once), or it is this
+    process, which dropped the row half-way (the database went away mid-send)."""
     with _writer(engine, f"delivery:{channel}") as conn:
         if conn is None:
             return []
@@ -156,13 +179,13 @@ def claim_channel(
             .limit(limit)
         ).all()
         ids: list[int] = []
-        dead: set[str] = set()
+        dead: set[int] = set()
         for row in rows:
             # A row being sent under a live lease is never taken again, not even by its own
             # owner: another thread of the same process may be sending it right now.
             leased = row.status == "sending" and row.lease_until > now
-            if leased and owner_gone(row.lease_owner):
-                dead.add(row.lease_owner)
+            if leased and _dropped(row):
+                dead.add(row.id)
                 leased = False
             if leased or row.next_attempt_at > now:
                 break
@@ -177,7 +200,7 @@ def claim_channel(
                     DELIVERY.c.status == "pending",
                     and_(
                         DELIVERY.c.status == "sending",
-                        or_(DELIVERY.c.lease_until < now, DELIVERY.c.lease_owner.in_(dead)),
+                        or_(DELIVERY.c.lease_until < now, DELIVERY.c.id.in_(dead)),
                     ),
                 ),
             )
@@ -195,6 +218,8 @@ def claim_channel(
         )
         if not got:
             return []
+        with _sending_lock:  # before the claim commits: no other thread can see it unmarked
+            _sending.update(got)
         full = conn.execute(
             select(DELIVERY, ALERT.c.payload.label("alert_payload"))
             .join(ALERT, ALERT.c.id == DELIVERY.c.alert_id)
@@ -288,6 +313,8 @@ def release(engine: Engine, ids: Sequence[int], *, owner: str) -> None:
     """Give claimed rows back untouched (they stay due)."""
     if not ids:
         return
+    for delivery_id in ids:
+        finished(delivery_id)
     with engine.begin() as conn:
         conn.execute(
             update(DELIVERY)

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+from dbproxy import PgProxy
 from notifyservers import T0, FakeSlack, draft
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -21,6 +23,9 @@ from sqlalchemy.orm import Session
 from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import outbox
+from monitor.errors import StorageError
+from monitor.storage.engine import make_engine
+from monitor.storage.leases import make_owner
 
 TOKEN = "xoxb-crash-test"
 
@@ -266,3 +271,41 @@ def test_a_send_slower_than_the_lease_keeps_its_row(
     assert other.sent == 0 and other.lost_leases == 0
     assert len(slack.requests) == 1
     assert [r["status"] for r in outbox.list_deliveries(engine)] == ["sent"]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_database_restart_mid_send_costs_a_live_process_one_repeat_not_a_lease(
+    db_url: str, slack: FakeSlack, cfg: Path
+) -> None:
+    proxy = PgProxy(db_url).start()
+    engine = make_engine(proxy.url)
+    try:
+        _raise_many(engine, 3)
+        notifiers = _slack_channels(cfg, slack).notifiers
+        slack.delay = 1.0
+        errors: list[BaseException] = []
+
+        def deliver() -> None:
+            try:
+                outbox.deliver_due(engine, notifiers, now=datetime.now(UTC), owner=make_owner())
+            except StorageError as exc:
+                errors.append(exc)
+
+        owner_thread = threading.Thread(target=deliver)
+        owner_thread.start()
+        deadline = time.monotonic() + 30
+        while not slack.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proxy.stop()  # the database restarts while message 1 is in flight
+        owner_thread.join(timeout=30)
+        proxy.start()
+        assert errors and "unreachable" in str(errors[0])  # "sent" could not be written
+
+        slack.delay = 0.0
+        report = notify.deliver(engine, _slack_channels(cfg, slack), now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+        proxy.stop()
+
+    assert report.sent == 3  # at once: not after the process's own lease ran out
+    assert [_alert_no(r.body) for r in slack.requests] == [1, 1, 2, 3]
