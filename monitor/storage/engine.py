@@ -86,19 +86,30 @@ def classify(exc: BaseException, url: URL | str) -> StorageError | None:
         return None
     # psycopg is only imported when PostgreSQL is used (not at every command's start-up).
     psycopg = sys.modules.get("psycopg")
-    lost = psycopg is not None and isinstance(
-        orig, psycopg.OperationalError | psycopg.InterfaceError
-    )
-    if invalidated or lost:
-        if psycopg is not None and isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
-            return StorageError(
-                f"database {redact(str(parsed))} is read-only: {_first_line(orig)}",
-                kind="read-only",
-            )
+    if psycopg is not None and isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
+        return StorageError(
+            f"database {redact(str(parsed))} is read-only: {_first_line(orig)}", kind="read-only"
+        )
+    if invalidated or (psycopg is not None and _connection_lost(orig, psycopg)):
         return StorageError(
             f"database {redact(str(parsed))} unreachable: {_first_line(orig)}", kind="unreachable"
         )
     return None
+
+
+# Server states that mean "not there right now" (SQLSTATE): shutting down, crashed, starting
+# up, out of connection slots. Other OperationalErrors (a lock or statement timeout, a
+# cancelled query) are a query's own failure, not an outage.
+_GONE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def _connection_lost(orig: BaseException, psycopg: Any) -> bool:
+    if isinstance(orig, psycopg.InterfaceError):  # "the connection is closed"
+        return True
+    if not isinstance(orig, psycopg.OperationalError):
+        return False
+    state = getattr(orig, "sqlstate", None)  # None: failed on the client side (connect, socket)
+    return state is None or state.startswith("08") or state in _GONE_STATES
 
 
 def _classify_on_error(context: ExceptionContext) -> None:
