@@ -166,7 +166,7 @@ def _deliver_channel(
         try:
             go_on = _deliver_row(engine, name, notifier, rows[0], clock, owner, lease, report)
         finally:
-            q.finished(rows[0].id)
+            q.finished(engine, rows[0].id)
         if not go_on:
             return
 

@@ -109,22 +109,23 @@ class Claimed:
 # The deliveries this process is sending (claimed and not yet finished). A row leased to this
 # process but not in here was dropped half-way (the database went away during its send): this
 # process takes it back at once instead of waiting out its own lease.
-_sending: set[int] = set()
+# Keyed by database too: a test process may use several at once, with the same ids.
+_sending: set[tuple[str, int]] = set()
 _sending_lock = threading.Lock()
 
 
-def finished(delivery_id: int) -> None:
+def finished(engine: Engine, delivery_id: int) -> None:
     """This process is done with a claimed row (whatever became of it)."""
     with _sending_lock:
-        _sending.discard(delivery_id)
+        _sending.discard((str(engine.url), delivery_id))
 
 
-def _dropped(row: Any) -> bool:
+def _dropped(engine: Engine, row: Any) -> bool:
     """A row under a live lease whose holder provably is not sending it."""
     if owner_gone(row.lease_owner):
         return True
     with _sending_lock:
-        return made_here(row.lease_owner) and row.id not in _sending
+        return made_here(row.lease_owner) and (str(engine.url), row.id) not in _sending
 
 
 def _lock_key(name: str) -> int:
@@ -181,10 +182,11 @@ def claim_channel(
         ids: list[int] = []
         dead: set[int] = set()
         for row in rows:
-            # A row being sent under a live lease is never taken again, not even by its own
-            # owner: another thread of the same process may be sending it right now.
+            # A row being sent under a live lease is not taken again, not even by its own
+            # owner (another thread of this process may be sending it right now), unless
+            # its holder provably is not sending it.
             leased = row.status == "sending" and row.lease_until > now
-            if leased and _dropped(row):
+            if leased and _dropped(engine, row):
                 dead.add(row.id)
                 leased = False
             if leased or row.next_attempt_at > now:
@@ -219,7 +221,7 @@ def claim_channel(
         if not got:
             return []
         with _sending_lock:  # before the claim commits: no other thread can see it unmarked
-            _sending.update(got)
+            _sending.update((str(engine.url), i) for i in got)
         full = conn.execute(
             select(DELIVERY, ALERT.c.payload.label("alert_payload"))
             .join(ALERT, ALERT.c.id == DELIVERY.c.alert_id)
@@ -314,7 +316,7 @@ def release(engine: Engine, ids: Sequence[int], *, owner: str) -> None:
     if not ids:
         return
     for delivery_id in ids:
-        finished(delivery_id)
+        finished(engine, delivery_id)
     with engine.begin() as conn:
         conn.execute(
             update(DELIVERY)
