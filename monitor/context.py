@@ -5,9 +5,6 @@ files change). Opened once per command or per `monitor run`."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +17,7 @@ from monitor.config.sources_file import load_sources
 from monitor.errors import ConfigError
 from monitor.fetch.client import Limits
 from monitor.storage.engine import make_engine, upgrade
+from monitor.storage.leases import make_owner
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +42,7 @@ class Context:
     paths: Paths
     engine: Engine
     limits: Limits = field(default_factory=Limits.from_env)
-    owner: str = field(
-        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    )
+    owner: str = field(default_factory=make_owner)
     _sources: tuple[Hashable, list[SourceBase]] | None = None
     _ruleset: tuple[Hashable, RuleSet] | None = None
     _channels: tuple[Hashable, Channels] | None = None

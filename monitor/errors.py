@@ -6,7 +6,8 @@ MonitorError                 anything we expect and can explain to the user
 │     .transient: bool       True: timeouts, connection errors, 5xx, 429 (retry later)
 │     .retry_after: float?   seconds the server asked us to wait (429/503)
 ├── ParseError               the body is not a feed we can read
-├── StorageError             the database is unreachable or its schema is wrong
+├── StorageError             the database is unreachable, read-only, or its schema is wrong
+│     .kind: str             "unreachable" (wait for it), "read-only" (fix the files), "other"
 └── NotifyError              a channel refused or failed a delivery
       .transient: bool       False: bad token, channel not found (stop, keep the reason)
 """
@@ -53,7 +54,13 @@ class ParseError(MonitorError):
 
 
 class StorageError(MonitorError):
-    """The database cannot be used (unreachable, wrong URL, schema mismatch)."""
+    """The database cannot be used. `kind`: "unreachable" (down, restarting, refusing
+    connections: waiting helps), "read-only" (files or folder not writable: an operator must
+    fix it), "other" (wrong URL, schema mismatch)."""
+
+    def __init__(self, message: str, *, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class NotifyError(MonitorError):

@@ -1,13 +1,15 @@
 """APScheduler wiring only. A few fixed jobs on the in-memory job store (never shared between
-processes: APScheduler 3 has no locking, so two processes would each run every job); per-source schedules live in the `source` table, so the
-tick just runs a cycle over the sources that are due. Every job is also a CLI command."""
+processes: APScheduler 3 has no locking, so two processes would each run every job); per-source
+schedules live in the `source` table, so the tick just runs a cycle over the sources that are due. Every job is also a CLI command."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
@@ -18,16 +20,71 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from monitor.config.settings import Paths
 from monitor.context import Context
 from monitor.deliver import channels as notify
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, StorageError
 from monitor.fetch.poller import make_pool
 from monitor.pipeline import run_cycle
-from monitor.storage.engine import redact
+from monitor.storage.engine import classify, redact
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = int(os.environ.get("MONITOR_TICK_SECONDS", "15"))
 DELIVER_SECONDS = 10
 DIGEST_SECONDS = 60
+START_RETRY_FIRST = 1.0  # seconds between tries for a database not up yet, doubled up to
+START_RETRY_MAX = 30  # (a PostgreSQL restart takes seconds; a longer outage needs no hammering)
+
+
+class DatabaseWatch:
+    """The jobs' view of the database: a job that finds it gone (or read-only) is skipped with
+    one line for the whole episode, and one more line says when it works again. An outage is
+    not a bug: no traceback, and not one line per job per tick."""
+
+    def __init__(self, url: object) -> None:
+        self.url = url
+        self.problem: StorageError | None = None
+        self.since = 0.0
+        self.skipped = 0
+
+    def guard(
+        self, name: str, job: Callable[[], Awaitable[None]], *, witness: bool = True
+    ) -> Callable[[], Awaitable[None]]:
+        """`job` with its database errors classified and logged once per episode; a job that
+        ran through (and is a `witness`: it always uses the database) ends the episode."""
+
+        async def guarded() -> None:
+            try:
+                await job()
+            except Exception as exc:
+                problem = classify(exc, str(self.url))
+                if problem is None:
+                    raise
+                self.failed(name, problem)
+                return
+            if witness:
+                self.worked()
+
+        return guarded
+
+    def failed(self, job: str, problem: StorageError) -> None:
+        self.skipped += 1
+        if self.problem is not None and self.problem.kind == problem.kind:
+            log.debug("database_still_down job=%s error=%s", job, problem)
+            return
+        self.problem, self.since = problem, time.monotonic()
+        log.error(
+            "database_down kind=%s job=%s error=%s (jobs wait for it)", problem.kind, job, problem
+        )
+
+    def worked(self) -> None:
+        if self.problem is None:
+            return
+        log.info(
+            "database_back kind=%s after=%.0fs jobs_skipped=%d",
+            self.problem.kind,
+            time.monotonic() - self.since,
+            self.skipped,
+        )
+        self.problem, self.skipped = None, 0
 
 
 class Service:
@@ -41,6 +98,8 @@ class Service:
         """Check the due sources (an edited sources.yaml applies at the next tick)."""
         try:
             report = await run_cycle(self.ctx, due_only=True, pool=self.pool)
+        except StorageError:
+            raise  # the DatabaseWatch's
         except MonitorError as exc:
             log.error("cycle failed error=%s", exc)
             return
@@ -74,9 +133,51 @@ def _job(
     )
 
 
+async def _open_when_reachable(paths: Paths, stop: asyncio.Event) -> Context | None:
+    """The Context, once the database answers: a database still starting (or down) is waited
+    for with backoff, said once; None when asked to stop meanwhile."""
+    delay, since = START_RETRY_FIRST, None
+    while True:
+        try:
+            ctx = await asyncio.to_thread(Context.open, paths)
+        except StorageError as exc:
+            if exc.kind != "unreachable":
+                raise
+            if since is None:
+                since = time.monotonic()
+                log.warning(
+                    "database_unreachable error=%s (waiting for it, retrying every %d s at most)",
+                    exc,
+                    START_RETRY_MAX,
+                )
+            else:
+                log.debug("database_still_unreachable error=%s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+                return None
+            delay = min(delay * 2, START_RETRY_MAX)
+            continue
+        if since is not None:
+            log.info("database_reachable after=%.0fs", time.monotonic() - since)
+        return ctx
+
+
 async def _serve(paths: Paths) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     pool = make_pool()  # before any connection: workers must not inherit sockets
-    ctx = Context.open(paths)
+    try:
+        opened = await _open_when_reachable(paths, stop)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    if opened is None:
+        pool.shutdown(cancel_futures=True)
+        log.info("stopped")
+        return
+    ctx = opened
     try:
         # Refuse to start on bad configuration; what the first tick needs is then read and
         # compiled once (and kept by the Context until a file changes).
@@ -93,16 +194,9 @@ async def _serve(paths: Paths) -> None:
         if source.enabled:
             for warning in source.setup_warnings():
                 log.warning("source setup source=%s %s", source.name, warning)
-    service = Service(ctx, pool)
-    extra = _extra_jobs(ctx)
     scheduler = AsyncIOScheduler(timezone=UTC)
-    _job(scheduler, service.tick, TICK_SECONDS, "poll")
-    for name, (func, seconds) in extra.items():
+    for name, (func, seconds) in jobs(ctx, pool, DatabaseWatch(ctx.engine.url)).items():
         _job(scheduler, func, seconds, name)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     scheduler.start()
     log.info("monitor running config=%s (Ctrl-C to stop)", paths.root)
     try:
@@ -152,16 +246,38 @@ def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], 
     async def deliver() -> None:
         try:
             await notify.deliver_async(ctx.engine, ctx.channels())
+        except StorageError:
+            raise  # the DatabaseWatch's
         except MonitorError as exc:
             log.error("delivery failed error=%s", exc)
 
     async def digests() -> None:
         try:
             await notify.send_digests_async(ctx.engine, ctx.channels())
+        except StorageError:
+            raise  # the DatabaseWatch's
         except MonitorError as exc:
             log.error("digest failed error=%s", exc)
 
     return {"deliver": (deliver, DELIVER_SECONDS), "digest": (digests, DIGEST_SECONDS)}
+
+
+def jobs(
+    ctx: Context, pool: Executor | None, watch: DatabaseWatch
+) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:
+    """Every job of `monitor run` by name, guarded by `watch`, with its interval in seconds."""
+    service = Service(ctx, pool)
+    extra = _extra_jobs(ctx)
+    # No digest configured: that job never touches the database, so it cannot vouch for it.
+    digest_witness = ctx.channels().config.digest is not None
+    return {
+        "poll": (watch.guard("poll", service.tick), TICK_SECONDS),
+        "deliver": (watch.guard("deliver", extra["deliver"][0]), DELIVER_SECONDS),
+        "digest": (
+            watch.guard("digest", extra["digest"][0], witness=digest_witness),
+            DIGEST_SECONDS,
+        ),
+    }
 
 
 def serve(paths: Paths) -> None:

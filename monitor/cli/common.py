@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperArgument, TyperOption
 
 from monitor.config.settings import Paths, resolve_paths
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, MonitorError, StorageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,11 +85,16 @@ def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Run a command body; a MonitorError becomes `error: ...` on stderr and exit 2 (config) or 1."""
+    """Run a command body; a MonitorError becomes `error: ...` on stderr and exit 2 (config,
+    a read-only database) or 1."""
     try:
         yield
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
+    except StorageError as exc:
+        # Files an operator must fix are a setup error like a bad config; an unreachable
+        # database is a failure worth retrying.
+        fail(str(exc), EXIT_CONFIG if exc.kind == "read-only" else EXIT_FAILURE)
     except MonitorError as exc:
         fail(str(exc), EXIT_FAILURE)
 

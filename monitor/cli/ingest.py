@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from monitor.cli.common import (
+    EXIT_FAILURE,
     ConfigDirOption,
     JsonOption,
     group,
@@ -363,11 +364,12 @@ def poll(
 
 
 def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> None:
-    """Database, sources ok / failing, items, last cycle."""
+    """Database, sources ok / failing, items, last cycle; exit 1 when the database cannot
+    take writes (e.g. a read-only SQLite file)."""
     with user_errors():
         p = paths(config_dir)
         ctx = Context.open(p)
-        from monitor.storage.status import summary
+        from monitor.storage.status import summary, write_problem
 
         names: set[str] | None = None
         config_error = None
@@ -378,6 +380,8 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         with ctx.engine.connect() as conn:
             data = summary(conn, names=names)
         data["database"] = redact(str(ctx.engine.url))
+        problem = write_problem(ctx.engine)
+        data["database_problem"] = None if problem is None else str(problem)
         data["schema"] = current_revision(ctx.engine)
         if names is not None:
             data["sources_configured"] = len(names)
@@ -396,8 +400,12 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
                 {k: _iso(v) for k, v in r.items()} for r in data["digests_waiting"]
             ]
             print_json({k: _iso(v) for k, v in data.items()})
+            if problem is not None:
+                raise typer.Exit(EXIT_FAILURE)
             return
         typer.echo(f"database: {data['database']} (schema {data['schema']})")
+        if problem is not None:
+            typer.echo(f"problem: {problem}")
         if "config_error" in data:
             typer.echo(f"config error: {data['config_error']}")
         else:
@@ -422,6 +430,8 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
             typer.echo(f"items in languages the rules do not fully read: {counts}")
         for run in data["digests_waiting"]:
             typer.echo(digest.describe_waiting(run))
+        if problem is not None:
+            raise typer.Exit(EXIT_FAILURE)
 
 
 @db_app.command("upgrade")

@@ -92,7 +92,8 @@ def outbox_list(
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows, newest first.")] = 100,
 ) -> None:
-    """Deliveries, newest first: channel, status, attempts, next attempt, last error."""
+    """Deliveries, newest first: channel, status, attempts, why a row waits (next attempt,
+    lease, the row it waits for), last error."""
     with user_errors(), _engine(config_dir) as engine:
         rows = outbox.list_deliveries(engine, statuses=status, limit=limit)
     if as_json:
@@ -107,12 +108,12 @@ def outbox_list(
     for r in rows:
         if r["status"] == "sent":
             detail = f"sent {r['sent_at']:%Y-%m-%d %H:%M}"
-        elif r["status"] in ("pending", "sending"):
-            detail = f"next {r['next_attempt_at']:%Y-%m-%d %H:%M}"
+        elif r["waiting"]:
+            detail = r["waiting"]
         else:
             detail = r["status"]
         if r["last_error"]:
-            detail += f" · {cut(one_line(r['last_error']), 80)}"
+            detail += f" · last error: {cut(one_line(r['last_error']), 80)}"
         typer.echo(
             f"{r['id']:>6} {r['alert_id']:>6} {cut(r['channel'], 12):<12} {r['seq']:>3} "
             f"{r['status']:<8} {r['attempts']:>3}  {detail} · {cut(one_line(r['headline']), 60)}"

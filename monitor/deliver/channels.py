@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +33,7 @@ from monitor.errors import ConfigError
 from monitor.notifiers.base import BuildContext, Notifier
 from monitor.notifiers.email import EmailSender
 from monitor.notifiers.templating import make_env
+from monitor.storage.leases import make_owner
 from monitor.storage.models import Alert
 
 __all__ = [
@@ -94,11 +93,6 @@ def build(
         )
         notifiers[entry.options.name] = entry.options.build(ctx)
     return Channels(config, notifiers, environ)
-
-
-def make_owner() -> str:
-    """A lease owner unique to this process (host:pid:random)."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 _owners: dict[int, str] = {}

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from monitor.config.notifiers_file import NEWS_ONLY_MAX_AGE, DigestSettings, NotifyConfig
 from monitor.deliver.outbox import backoff, utc
 from monitor.domain import AlertDraft
-from monitor.errors import ConfigError, NotifyError
+from monitor.errors import ConfigError, NotifyError, StorageError
 from monitor.notifiers.email import EmailSender
 from monitor.notifiers.templating import make_env
 from monitor.storage import digest_runs as q
@@ -451,6 +451,8 @@ def _send_one(
             exc,
         )
         return Outcome(day, recipient, "retrying" if exc.transient else "failed", str(exc))
+    except StorageError:
+        raise  # the database went away: the caller says so once; the lease frees the run
     except Exception as exc:  # a bug (a template, a query): keep the run, retry later
         log.exception("digest_crashed day=%s recipient=%s", day, recipient)
         q.finish_digest_run(

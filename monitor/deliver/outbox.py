@@ -4,31 +4,38 @@ sent in order and marked sent only after the channel accepted them.
 Guarantees: a repeated dedup key adds nothing; per channel an alert goes before its thread
 updates and alerts go in the order they were raised; a transient failure backs off (with jitter,
 never sooner than Retry-After) and holds the channel's queue; a permanent one is kept as `failed`
-with its reason; a lease that expired (a crashed worker) is claimed again, so a crash between
+with its reason; rows are claimed one at a time under a short lease renewed while sending, and a
+lease that expired or whose owner is gone (a crashed worker) is claimed again, so a crash between
 "sent" and "marked sent" costs at most one duplicate, never a loss."""
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from monitor.domain import AlertDraft, as_utc
-from monitor.errors import NotifyError
+from monitor.errors import NotifyError, StorageError
 from monitor.notifiers.base import Message, Notifier, Update
 from monitor.storage import notifications as q
+from monitor.storage.leases import owner_gone
 from monitor.storage.models import Alert
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+# Short, and renewed while a send runs: a worker that dies mid-send holds up its channel for
+# this long at most (on its own host not at all: its rows are taken back once its pid is gone).
+LEASE = timedelta(seconds=30)
 BACKOFF_BASE = 15.0  # seconds, doubled per attempt
 BACKOFF_CAP = 30 * 60.0
 GIVE_UP_AFTER = timedelta(days=2)  # a transient failure this old becomes `failed` (see retry)
@@ -142,77 +149,117 @@ def _deliver_channel(
     engine: Engine,
     name: str,
     notifier: Notifier,
-    clock: Any,
+    clock: Callable[[], datetime],
     owner: str,
     limit: int,
     lease: timedelta,
     report: DeliveryReport,
 ) -> None:
-    rows = q.claim_channel(
-        engine, name, now=clock(), owner=owner, lease_until=clock() + lease, limit=limit
-    )
-    for i, row in enumerate(rows):
-        draft = AlertDraft.from_json(row.alert_payload)
-        update = Update.from_json(row.payload) if row.seq > 0 else None
-        thread_ref = None
-        if update is not None:
-            if not notifier.supports_threads:
-                q.mark_final(
-                    engine,
-                    row.id,
-                    owner,
-                    status="skipped",
-                    now=clock(),
-                    error="channel has no threads",
-                )
-                report.skipped += 1
-                continue
-            status, thread_ref, head_error = q.thread_head(engine, row.alert_id, name)
-            if status in ("failed", "skipped", "missing"):
-                q.mark_final(
-                    engine,
-                    row.id,
-                    owner,
-                    status="failed",
-                    now=clock(),
-                    error=f"the alert's own message was not delivered ({head_error})",
-                )
-                report.failed += 1
-                continue
-            if status != "sent":  # cannot happen in id order; wait rather than post outside
-                q.release(engine, [r.id for r in rows[i:]], owner=owner)
-                return
-        if not q.start_attempt(engine, row.id, owner, clock() + lease):
-            report.lost_leases += 1
-            log.warning("delivery_lease_lost delivery=%d channel=%s", row.id, name)
-            q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
+    # One row per claim: a worker killed mid-send holds one row, not a batch, so whoever
+    # comes next waits for one short lease at most (none when the owner is provably gone).
+    for _ in range(limit):
+        rows = q.claim_channel(
+            engine, name, now=clock(), owner=owner, lease_until=clock() + lease, limit=1
+        )
+        if not rows:
             return
-        message = Message(row.alert_id, draft, utc(row.created_at), update, thread_ref)
         try:
-            result = notifier.send(message)
-        except NotifyError as exc:
-            if _handle_failure(engine, row, name, owner, exc, clock(), report):
-                q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
-                return
-            continue
-        except Exception as exc:  # a bug in a notifier must not lose the alert: retry later
-            log.exception("delivery_crashed delivery=%d channel=%s", row.id, name)
-            bug = NotifyError(f"internal error: {exc.__class__.__name__}: {exc}", transient=True)
-            _handle_failure(engine, row, name, owner, bug, clock(), report, logged=True)
-            q.release(engine, [r.id for r in rows[i + 1 :]], owner=owner)
+            go_on = _deliver_row(engine, name, notifier, rows[0], clock, owner, lease, report)
+        finally:
+            q.finished(engine, rows[0].id)
+        if not go_on:
             return
-        if q.mark_sent(engine, row.id, owner, now=clock(), ref=result.external_ref):
-            report.sent += 1
-            log.info(
-                "delivery_sent delivery=%d alert=%d channel=%s seq=%d",
-                row.id,
-                row.alert_id,
-                name,
-                row.seq,
+
+
+def _deliver_row(
+    engine: Engine,
+    name: str,
+    notifier: Notifier,
+    row: q.Claimed,
+    clock: Callable[[], datetime],
+    owner: str,
+    lease: timedelta,
+    report: DeliveryReport,
+) -> bool:
+    """Send one claimed row; False when the channel's queue must wait."""
+    draft = AlertDraft.from_json(row.alert_payload)
+    update = Update.from_json(row.payload) if row.seq > 0 else None
+    thread_ref = None
+    if update is not None:
+        if not notifier.supports_threads:
+            q.mark_final(
+                engine, row.id, owner, status="skipped", now=clock(), error="channel has no threads"
             )
-        else:  # another worker took the row after our lease ran out: it may send it again
-            report.lost_leases += 1
-            log.warning("delivery_lease_lost delivery=%d channel=%s after=send", row.id, name)
+            report.skipped += 1
+            return True
+        status, thread_ref, head_error = q.thread_head(engine, row.alert_id, name)
+        if status in ("failed", "skipped", "missing"):
+            q.mark_final(
+                engine,
+                row.id,
+                owner,
+                status="failed",
+                now=clock(),
+                error=f"the alert's own message was not delivered ({head_error})",
+            )
+            report.failed += 1
+            return True
+        if status != "sent":  # cannot happen in id order; wait rather than post outside
+            q.release(engine, [row.id], owner=owner)
+            return False
+    if not q.start_attempt(engine, row.id, owner, clock() + lease):
+        report.lost_leases += 1
+        log.warning("delivery_lease_lost delivery=%d channel=%s", row.id, name)
+        return False
+    message = Message(row.alert_id, draft, utc(row.created_at), update, thread_ref)
+    try:
+        with _lease_kept(engine, row.id, owner, clock, lease):
+            result = notifier.send(message)
+    except NotifyError as exc:
+        return not _handle_failure(engine, row, name, owner, exc, clock(), report)
+    except Exception as exc:  # a bug in a notifier must not lose the alert: retry later
+        log.exception("delivery_crashed delivery=%d channel=%s", row.id, name)
+        bug = NotifyError(f"internal error: {exc.__class__.__name__}: {exc}", transient=True)
+        _handle_failure(engine, row, name, owner, bug, clock(), report, logged=True)
+        return False
+    if q.mark_sent(engine, row.id, owner, now=clock(), ref=result.external_ref):
+        report.sent += 1
+        log.info(
+            "delivery_sent delivery=%d alert=%d channel=%s seq=%d",
+            row.id,
+            row.alert_id,
+            name,
+            row.seq,
+        )
+    else:  # another worker took the row after our lease ran out: it may send it again
+        report.lost_leases += 1
+        log.warning("delivery_lease_lost delivery=%d channel=%s after=send", row.id, name)
+    return True
+
+
+@contextmanager
+def _lease_kept(
+    engine: Engine, delivery_id: int, owner: str, clock: Callable[[], datetime], lease: timedelta
+) -> Iterator[None]:
+    """Renew the row's lease every third of it while a send runs: the lease stays short (a
+    dead worker's row is free again soon) however long a slow channel takes to answer."""
+    stop = threading.Event()
+
+    def keep() -> None:
+        while not stop.wait(lease.total_seconds() / 3):
+            try:
+                if not q.renew_lease(engine, delivery_id, owner, clock() + lease):
+                    return
+            except (SQLAlchemyError, StorageError) as exc:  # the lease runs out; the send goes on
+                log.debug("delivery_lease_renew_failed delivery=%d error=%s", delivery_id, exc)
+
+    keeper = threading.Thread(target=keep, name=f"lease-{delivery_id}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join()
 
 
 def _handle_failure(
@@ -254,11 +301,50 @@ def _handle_failure(
 
 
 def list_deliveries(
-    engine: Engine, *, statuses: Sequence[str] | None = None, limit: int = 200
+    engine: Engine,
+    *,
+    statuses: Sequence[str] | None = None,
+    limit: int = 200,
+    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Newest first: id, alert_id, channel, seq, status, attempts, next_attempt_at, last_error,
-    external_ref, created_at, sent_at, headline, kind."""
-    return q.list_deliveries(engine, statuses=statuses, limit=limit)
+    external_ref, created_at, sent_at, lease_owner, lease_until, owner_gone, headline, kind, and
+    `waiting`: why a row still to deliver waits (None for the others)."""
+    rows = q.list_deliveries(engine, statuses=statuses, limit=limit)
+    heads = q.queue_heads(engine) if any(r["status"] in q.OPEN for r in rows) else {}
+    at = utc(now or datetime.now(UTC))
+    for r in rows:
+        r["owner_gone"] = r["status"] == "sending" and owner_gone(r["lease_owner"])
+        r["waiting"] = _waiting(r, heads.get(r["channel"]), at)
+    return rows
+
+
+def _waiting(row: Mapping[str, Any], head: int | None, now: datetime) -> str | None:
+    """Why a pending or sending row has not been delivered yet, in a few words."""
+    if row["status"] == "sending":
+        until = utc(row["lease_until"]) if row["lease_until"] is not None else None
+        if row["owner_gone"]:
+            return "being sent by a process that is gone (owner gone): the next run takes it back"
+        if until is None or until <= now:
+            return "its sender's lease ran out: the next run takes it again"
+        return f"being sent, lease until {until:%Y-%m-%d %H:%M:%S} UTC"
+    if row["status"] != "pending":
+        return None
+    due = utc(row["next_attempt_at"])
+    if due > now:
+        return f"retry at {due:%Y-%m-%d %H:%M:%S} UTC (in {_span(due - now)})"
+    if head is not None and head < row["id"]:
+        return f"due; waits for delivery {head} (a channel delivers in order)"
+    return "due: the next delivery run sends it"
+
+
+def _span(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
 def retry(engine: Engine, delivery_id: int | None = None, *, now: datetime | None = None) -> int:

@@ -4,13 +4,16 @@ the schema brought up to date by Alembic."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sqlite3
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from monitor.errors import StorageError
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+
+SQLITE_BUSY_MS = 30000  # a writer waits this long for another one (see _sqlite_pragmas)
 
 SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "sslpassword", "token", "secret")
 
@@ -35,6 +40,86 @@ def redact(url: str) -> str:
         return "<invalid database URL>"
     hidden = {k: "REDACTED" for k in parsed.query if any(s in k.lower() for s in SECRET_QUERY_KEYS)}
     return parsed.update_query_dict(hidden).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text_ = str(exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def read_only_files(database: str) -> str:
+    """The files SQLite must be able to write for `database`, those found read-only first
+    (as root every file looks writable: then all of them are named)."""
+    db = Path(database)
+    files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    stuck = [str(p) for p in files if p.exists() and not os.access(p, os.W_OK)]
+    if not os.access(db.parent, os.W_OK):
+        stuck.append(f"the folder {db.parent}/")
+    named = stuck or [*map(str, files), f"the folder {db.parent}/"]
+    return ", ".join(named)
+
+
+def classify(exc: BaseException, url: URL | str) -> StorageError | None:
+    """The StorageError for a database that cannot be used right now (gone, restarting,
+    refusing connections, read-only files), else None (a query's own error, a bug)."""
+    if isinstance(exc, StorageError):
+        return exc
+    orig: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    parsed = make_url(url) if isinstance(url, str) else url
+    if isinstance(orig, sqlite3.OperationalError):
+        name = getattr(orig, "sqlite_errorname", "")
+        if name.startswith("SQLITE_READONLY") or "readonly database" in str(orig):
+            database = parsed.database or ""
+            return StorageError(
+                f"database {database} is read-only: make {read_only_files(database)} writable "
+                "by the user that runs monitor (SQLite writes the -wal and -shm files next to "
+                "the database)",
+                kind="read-only",
+            )
+        if name.startswith("SQLITE_CANTOPEN"):
+            folder = Path(parsed.database or ".").parent
+            return StorageError(
+                f"cannot open database {parsed.database}: {_first_line(orig)} (check that it "
+                f"and the folder {folder}/ exist and are readable and writable)"
+            )
+        return None
+    # psycopg is only imported when PostgreSQL is used (not at every command's start-up).
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(orig, psycopg.errors.ReadOnlySqlTransaction):
+        return StorageError(
+            f"database {redact(str(parsed))} is read-only: {_first_line(orig)}", kind="read-only"
+        )
+    if invalidated or (psycopg is not None and _connection_lost(orig, psycopg)):
+        return StorageError(
+            f"database {redact(str(parsed))} unreachable: {_first_line(orig)}", kind="unreachable"
+        )
+    return None
+
+
+# Server states that mean "not there right now" (SQLSTATE): shutting down, crashed, starting
+# up, out of connection slots. Other OperationalErrors (a lock or statement timeout, a
+# cancelled query) are a query's own failure, not an outage.
+_GONE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def _connection_lost(orig: BaseException, psycopg: Any) -> bool:
+    if isinstance(orig, psycopg.InterfaceError):  # "the connection is closed"
+        return True
+    if not isinstance(orig, psycopg.OperationalError):
+        return False
+    state = getattr(orig, "sqlstate", None)  # None: failed on the client side (connect, socket)
+    return state is None or state.startswith("08") or state in _GONE_STATES
+
+
+def _classify_on_error(context: ExceptionContext) -> None:
+    # Classified once, where the error enters: callers see a one-line StorageError, never a
+    # driver's traceback. A failed pre-ping is SQLAlchemy's to handle (it reconnects).
+    if context.is_pre_ping or context.engine is None:
+        return
+    error = classify(context.original_exception, context.engine.url)
+    if error is not None:
+        raise error from context.original_exception
 
 
 def make_engine(url: str, *, pool: bool = True) -> Engine:
@@ -61,6 +146,7 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "handle_error", _classify_on_error)
     return engine
 
 
@@ -69,7 +155,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # instead of failing with "database is locked" (without it, most writes from a few processes fail at once).
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

@@ -9,6 +9,7 @@ advisory lock (keeps a channel's order across workers); on SQLite the claim runs
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
-from monitor.storage.leases import fenced_update
+from monitor.storage.leases import fenced_update, made_here, owner_gone, renew
 
 ALERT = SQLModel.metadata.tables["alert"]
 DELIVERY = SQLModel.metadata.tables["delivery"]
@@ -105,6 +106,28 @@ class Claimed:
     alert_payload: dict[str, Any]
 
 
+# The deliveries this process is sending (claimed and not yet finished). A row leased to this
+# process but not in here was dropped half-way (the database went away during its send): this
+# process takes it back at once instead of waiting out its own lease.
+# Keyed by database too: a test process may use several at once, with the same ids.
+_sending: set[tuple[str, int]] = set()
+_sending_lock = threading.Lock()
+
+
+def finished(engine: Engine, delivery_id: int) -> None:
+    """This process is done with a claimed row (whatever became of it)."""
+    with _sending_lock:
+        _sending.discard((str(engine.url), delivery_id))
+
+
+def _dropped(engine: Engine, row: Any) -> bool:
+    """A row under a live lease whose holder provably is not sending it."""
+    if owner_gone(row.lease_owner):
+        return True
+    with _sending_lock:
+        return made_here(row.lease_owner) and (str(engine.url), row.id) not in _sending
+
+
 def _lock_key(name: str) -> int:
     return int.from_bytes(
         hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
@@ -137,7 +160,10 @@ def claim_channel(
     """Claim the due head of one channel's queue, in id order (alert before its updates).
 
     The head stops at the first row that is not due or is being sent under a live lease (by any
-    worker, this one included), so a channel is never delivered out of order nor twice at once."""
+    worker, this one included), so a channel is never delivered out of order nor twice at once.
+    A lease whose holder provably is not sending the row counts as expired: its owner is gone
+    (`owner_gone`: a restarted process takes a killed one's row back at once), or it is this
+    process, which dropped the row half-way (the database went away mid-send)."""
     with _writer(engine, f"delivery:{channel}") as conn:
         if conn is None:
             return []
@@ -154,10 +180,15 @@ def claim_channel(
             .limit(limit)
         ).all()
         ids: list[int] = []
+        dead: set[int] = set()
         for row in rows:
-            # A row being sent under a live lease is never taken again, not even by its own
-            # owner: another thread of the same process may be sending it right now.
+            # A row being sent under a live lease is not taken again, not even by its own
+            # owner (another thread of this process may be sending it right now), unless
+            # its holder provably is not sending it.
             leased = row.status == "sending" and row.lease_until > now
+            if leased and _dropped(engine, row):
+                dead.add(row.id)
+                leased = False
             if leased or row.next_attempt_at > now:
                 break
             ids.append(row.id)
@@ -171,7 +202,7 @@ def claim_channel(
                     DELIVERY.c.status == "pending",
                     and_(
                         DELIVERY.c.status == "sending",
-                        DELIVERY.c.lease_until < now,
+                        or_(DELIVERY.c.lease_until < now, DELIVERY.c.id.in_(dead)),
                     ),
                 ),
             )
@@ -189,6 +220,8 @@ def claim_channel(
         )
         if not got:
             return []
+        with _sending_lock:  # before the claim commits: no other thread can see it unmarked
+            _sending.update((str(engine.url), i) for i in got)
         full = conn.execute(
             select(DELIVERY, ALERT.c.payload.label("alert_payload"))
             .join(ALERT, ALERT.c.id == DELIVERY.c.alert_id)
@@ -226,6 +259,11 @@ def start_attempt(engine: Engine, delivery_id: int, owner: str, lease_until: dat
     return _fenced(
         engine, delivery_id, owner, lease_until=lease_until, attempts=DELIVERY.c.attempts + 1
     )
+
+
+def renew_lease(engine: Engine, delivery_id: int, owner: str, lease_until: datetime) -> bool:
+    """Keep the lease while a send is in progress; False: the lease was lost."""
+    return renew(engine, DELIVERY, delivery_id, owner, lease_until)
 
 
 def mark_sent(
@@ -277,6 +315,8 @@ def release(engine: Engine, ids: Sequence[int], *, owner: str) -> None:
     """Give claimed rows back untouched (they stay due)."""
     if not ids:
         return
+    for delivery_id in ids:
+        finished(engine, delivery_id)
     with engine.begin() as conn:
         conn.execute(
             update(DELIVERY)
@@ -319,6 +359,7 @@ def list_deliveries(
             DELIVERY.c.created_at,
             DELIVERY.c.sent_at,
             DELIVERY.c.lease_owner,
+            DELIVERY.c.lease_until,
             ALERT.c.headline,
             ALERT.c.kind,
         )
@@ -330,6 +371,17 @@ def list_deliveries(
         stmt = stmt.where(DELIVERY.c.status.in_(statuses))
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def queue_heads(engine: Engine) -> dict[str, int]:
+    """channel → id of the first row still to deliver (the rows after it wait for it)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DELIVERY.c.channel, func.min(DELIVERY.c.id))
+            .where(DELIVERY.c.status.in_(OPEN))
+            .group_by(DELIVERY.c.channel)
+        ).all()
+    return {str(channel): int(head) for channel, head in rows}
 
 
 def retry(engine: Engine, delivery_id: int | None, *, now: datetime) -> int:

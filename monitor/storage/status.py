@@ -6,10 +6,13 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
+from monitor.errors import StorageError
 from monitor.parse.textnorm import RULE_LANGUAGES
+from monitor.storage.engine import SQLITE_BUSY_MS
 from monitor.storage.models import Alert, Cycle, Delivery, Item, Source, table_of
 
 SOURCE = table_of(Source)
@@ -17,6 +20,27 @@ ITEM = table_of(Item)
 CYCLE = table_of(Cycle)
 ALERT = table_of(Alert)
 DELIVERY = table_of(Delivery)
+
+
+def write_problem(engine: Engine) -> StorageError | None:
+    """Why the database would refuse a write, or None: a read-only SQLite file still answers
+    every read, so a status made of reads alone would say all is well. The probe writes
+    nothing (rolled back) and waits for no other writer (busy means writable)."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA busy_timeout=200")
+        try:
+            conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        except StorageError as exc:
+            return exc
+        except OperationalError:  # locked by a writer: writable
+            return None
+        finally:
+            conn.rollback()
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    return None
 
 
 def summary(conn: Connection, *, names: Collection[str] | None = None) -> dict[str, Any]:

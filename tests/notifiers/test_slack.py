@@ -230,8 +230,10 @@ def test_an_expired_lease_is_claimed_again_so_a_crashed_worker_loses_nothing(
     )
     assert len(claimed) == 1  # ... and the worker dies here
 
-    assert notify.deliver(engine, channels, now=T0 + timedelta(minutes=1), owner="b").sent == 0
-    assert notify.deliver(engine, channels, now=T0 + timedelta(minutes=6), owner="b").sent == 1
+    half = T0 + outbox.LEASE / 2
+    assert notify.deliver(engine, channels, now=half, owner="b").sent == 0
+    after = T0 + outbox.LEASE + timedelta(seconds=1)
+    assert notify.deliver(engine, channels, now=after, owner="b").sent == 1
     assert len(slack.posted()) == 1
 
 
