@@ -303,10 +303,18 @@ def items_list(
             rows = item_store.listing(conn, source=source, since=parse_day(since), limit=limit)
         ctx.close()
         if source is not None and source not in known:
-            raise ConfigError(
-                f"--source: no source named '{source}' has been checked"
-                + (f" (known: {', '.join(known)})" if known else " (none has yet)")
+            p = paths(config_dir)
+            configured = (
+                [s.name for s in config.load_sources(p.sources_file)]
+                if p.sources_file.exists()
+                else []
             )
+            if source not in configured:
+                names = sorted({*known, *configured})
+                raise ConfigError(
+                    f"--source: no source named '{source}'"
+                    + (f" (known: {', '.join(names)})" if names else " (none yet)")
+                )
         if json_out:
             print_json([{k: _iso(v) for k, v in r.items()} for r in rows])
             return

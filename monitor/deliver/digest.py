@@ -151,7 +151,12 @@ def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
     start, end = (t.astimezone(settings.zone) for t in window(day, settings))
     span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M} ({settings.zone})"
     left = end - utc(now).astimezone(settings.zone)
-    state = "closed" if left <= timedelta(0) else f"open (closes in {_hours_minutes(left)})"
+    if left <= timedelta(0):
+        state = "closed"
+    elif start > utc(now):
+        state = "not started yet"
+    else:
+        state = f"open (closes in {_hours_minutes(left)})"
     return f"digest of {day.isoformat()}: {span}, {state}"
 
 

@@ -340,3 +340,8 @@ def test_items_list_of_an_unknown_source_says_so(feed_server: FeedServer, config
     assert cli("poll")[0] == 0
     code, err = _error_line(["items", "list", "--source", "nosuch"])
     assert code == 2 and "no source named 'nosuch'" in err and "known: news" in err
+    # Configured but not checked yet: nothing stored, which is no error.
+    (config_dir / "sources.yaml").write_text(
+        f"sources:\n  - name: news\n    url: {url}\n  - name: later\n    url: {url}?x\n"
+    )
+    assert cli("items", "list", "--source", "later") == (0, "", "")

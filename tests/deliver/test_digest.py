@@ -369,6 +369,9 @@ def test_digest_preview_needs_no_smtp_and_shows_the_window_open_now(
     assert f"Subject: Dispute monitor — {day}: no developments" in out
     code, out, _ = cli("digest", "preview", "--day", "2026-11-25", "--config-dir", str(cfg))
     assert code == 0 and out.splitlines()[0].endswith("(UTC), closed")
+    later = (day + timedelta(days=2)).isoformat()
+    code, out, _ = cli("digest", "preview", "--day", later, "--config-dir", str(cfg))
+    assert code == 0 and out.splitlines()[0].endswith("(UTC), not started yet")
 
 
 def test_a_digest_waiting_for_a_retry_is_reported_by_digest_send_and_status(
