@@ -112,9 +112,6 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
-CREDENTIALS = {"authorization", "proxy-authorization", "cookie"}
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme, (parts.hostname or ""), parts.port
@@ -180,17 +177,17 @@ class Fetcher:
         if self._transport is None:
             raise RuntimeError("Fetcher used outside 'async with'")
         check_url(url)
-        req_headers = {"Accept": accept, **(headers or {})}
+        ours = {"Accept": accept}
         if etag:
-            req_headers["If-None-Match"] = etag
+            ours["If-None-Match"] = etag
         if last_modified:
-            req_headers["If-Modified-Since"] = last_modified
+            ours["If-Modified-Since"] = last_modified
         loop = asyncio.get_running_loop()
         async with self._slots:
             started = loop.time()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
-                    return await self._get(url, req_headers, started)
+                    return await self._get(url, ours, dict(headers or {}), started)
             except TimeoutError:
                 raise FetchError(
                     f"took longer than {self.limits.total_timeout:g}s in total", transient=True
@@ -203,9 +200,14 @@ class Fetcher:
                 detail = str(exc) or type(exc).__name__
                 raise FetchError(f"connection error: {detail}", transient=True) from None
 
-    async def _get(self, url: str, headers: dict[str, str], started: float) -> Response:
+    async def _get(
+        self, url: str, ours: dict[str, str], configured: dict[str, str], started: float
+    ) -> Response:
+        """Follow redirects. `configured` are the source's own headers (a token, an API key):
+        they are for its origin only, so they stay behind at the first redirect elsewhere."""
         target = url
         seen = {url}
+        headers = {**ours, **configured}
         for _ in range(self.limits.max_redirects + 1):
             result = await self._get_once(url, target, headers, started)
             if isinstance(result, Response):
@@ -215,9 +217,9 @@ class Fetcher:
                 raise FetchError(f"redirect loop at {target}", transient=False)
             seen.add(target)
             if _origin(target) != _origin(previous):
-                # A source's credentials (a CourtListener token...) are for its own host: a
-                # redirect elsewhere, or down to http, must not carry them.
-                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIALS}
+                # A source's credentials (a CourtListener token, an X-Api-Key...) are for its own
+                # host: a redirect elsewhere, or down to http, carries none of its headers.
+                headers = dict(ours)
         raise FetchError(f"more than {self.limits.max_redirects} redirects", transient=False)
 
     async def _get_once(
