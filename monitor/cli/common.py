@@ -4,6 +4,8 @@ clean line on stderr with a non-zero exit (a bug still shows its traceback)."""
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ import typer
 
 from monitor.config.settings import Paths, resolve_paths
 from monitor.errors import ConfigError, MonitorError
+from monitor.parse.htmltext import without_controls
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,8 +39,21 @@ def paths(config_dir: Path | None) -> Paths:
     return resolve_paths(config_dir)
 
 
+def echo(message: str = "", *, err: bool = False) -> None:
+    """Print a line for the terminal: what feeds, servers and files say is shown as text, never
+    as escape sequences (a window title, an OSC 8 link, a cleared screen)."""
+    typer.echo(without_controls(message), err=err)
+
+
+class TerminalFormatter(logging.Formatter):
+    """Log lines without escape sequences or control characters (tracebacks keep their lines)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return without_controls(super().format(record))
+
+
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -53,4 +69,10 @@ def user_errors() -> Iterator[None]:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
+    # JSON escapes C0 itself; C1 and bidi controls stay raw with ensure_ascii=False, and a
+    # terminal acts on them: written as \u escapes, the data is the same and inert.
+    sys.stdout.write(_JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.cli.common import ConfigDirOption, JsonOption, echo, paths, print_json, user_errors
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
 from monitor.context import Context
@@ -93,12 +93,12 @@ def sources_add(
             )
         if not no_check:
             parsed = _fetch_and_parse(source)
-            typer.echo(
+            echo(
                 f"fetched {source.url}: {len(parsed.items)} items"
                 + (f" ({parsed.title})" if parsed.title else "")
             )
         config.append_source(p.sources_file, values)
-        typer.echo(f"added source '{source.name}' to {p.sources_file}")
+        echo(f"added source '{source.name}' to {p.sources_file}")
 
 
 def _name_from_url(url: str) -> str:
@@ -158,17 +158,17 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
             state = r["last_status"] or "never checked"
             if not r["enabled"]:
                 state += " (disabled)"
-            typer.echo(
+            echo(
                 f"{r['name']}  [{r['kind']}, every {r['interval']}]  {state}  items={r['items']}  failures={r['consecutive_failures']}"
             )
-            typer.echo(f"    {r['url']}")
-            typer.echo(
+            echo(f"    {r['url']}")
+            echo(
                 f"    last checked {r['last_checked_at'] or '-'}, next {r['next_check_at'] or 'now'}"
             )
             if r["last_error"]:
-                typer.echo(f"    error: {r['last_error']}")
+                echo(f"    error: {r['last_error']}")
             if r["last_warning"]:
-                typer.echo(f"    warning: {r['last_warning']}")
+                echo(f"    warning: {r['last_warning']}")
 
 
 @sources_app.command("remove")
@@ -177,7 +177,7 @@ def sources_remove(name: str, config_dir: ConfigDirOption = None) -> None:
     with user_errors():
         p = paths(config_dir)
         config.remove_source(p.sources_file, name)
-        typer.echo(f"removed source '{name}' from {p.sources_file}")
+        echo(f"removed source '{name}' from {p.sources_file}")
 
 
 @sources_app.command("test")
@@ -211,13 +211,13 @@ def sources_test(
                 }
             )
             return
-        typer.echo(f"{parsed.title or url}: {len(parsed.items)} items")
+        echo(f"{parsed.title or url}: {len(parsed.items)} items")
         for w in parsed.warnings:
-            typer.echo(f"warning: {w}")
+            echo(f"warning: {w}")
         for i in parsed.items:
             date = i.published.strftime("%Y-%m-%d %H:%M") + ("?" if i.published_guessed else "")
-            typer.echo(f"- {date} [{i.language or '?'}] {one_line(i.title, 120)}")
-            typer.echo(f"    {i.url or i.key}")
+            echo(f"- {date} [{i.language or '?'}] {one_line(i.title, 120)}")
+            echo(f"    {i.url or i.key}")
 
 
 # ---------------------------------------------------------------- items
@@ -244,11 +244,11 @@ def items_list(
             return
         for r in rows:
             edited = " (edited)" if r["edit_count"] else ""
-            typer.echo(
+            echo(
                 f"{r['published_at']:%Y-%m-%d %H:%M} {r['source']} [{r['language'] or '?'}] {one_line(r['title'], 100)}{edited}"
             )
             if r["url"]:
-                typer.echo(f"    {r['url']}")
+                echo(f"    {r['url']}")
 
 
 # ---------------------------------------------------------------- poll / status / db
@@ -257,16 +257,16 @@ def items_list(
 def print_cycle(report: CycleReport) -> None:
     new = len(report.new_item_ids)
     edited = len(report.edited_item_ids)
-    typer.echo(
+    echo(
         f"checked {len(report.sources)} sources: {report.count('ok')} ok, "
         f"{report.count('not_modified') + report.count('unchanged')} not modified, "
         f"{len(report.failed)} failed; {new} new items, {edited} edited; {report.alerts} alerts"
     )
     for s in report.sources:
         for w in s.warnings:
-            typer.echo(f"warning: {s.name}: {w}", err=True)
+            echo(f"warning: {s.name}: {w}", err=True)
     for s in report.failed:
-        typer.echo(f"failed: {s.name}: {s.error}", err=True)
+        echo(f"failed: {s.name}: {s.error}", err=True)
 
 
 def poll(
@@ -307,24 +307,24 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         if json_out:
             print_json({k: _iso(v) for k, v in data.items()})
             return
-        typer.echo(f"database: {data['database']} (schema {data['schema']})")
+        echo(f"database: {data['database']} (schema {data['schema']})")
         if "config_error" in data:
-            typer.echo(f"config error: {data['config_error']}")
+            echo(f"config error: {data['config_error']}")
         else:
-            typer.echo(
+            echo(
                 f"sources: {data['sources_configured']} configured, {data['sources_ok']} ok, {data['sources_failing']} failing"
             )
         for name in data["failing"]:
-            typer.echo(f"  failing: {name}")
-        typer.echo(f"items: {data['items']} ({data['items_24h']} in the last 24 h)")
+            echo(f"  failing: {name}")
+        echo(f"items: {data['items']} ({data['items_24h']} in the last 24 h)")
         last = data.get("last_cycle")
         if last:
-            typer.echo(
+            echo(
                 f"last cycle: {last['finished_at']}: {last['sources']} sources, {last['failed']} failed, {last['new_items']} new items"
             )
         else:
-            typer.echo("last cycle: none yet (run `monitor poll` or `monitor run`)")
-        typer.echo(
+            echo("last cycle: none yet (run `monitor poll` or `monitor run`)")
+        echo(
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
 
@@ -334,7 +334,7 @@ def db_upgrade(config_dir: ConfigDirOption = None) -> None:
     """Apply the schema migrations (the commands that need the database do it too)."""
     with user_errors():
         ctx = Context.open(paths(config_dir))
-        typer.echo(
+        echo(
             f"database {redact(str(ctx.engine.url))} at schema {current_revision(ctx.engine)} (head {head_revision()})"
         )
         ctx.close()

@@ -31,6 +31,7 @@ from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch.aiotransport import AiohttpTransport
 from monitor.fetch.contentcoding import Decoder
+from monitor.parse.htmltext import one_line, without_controls
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,12 @@ def _parsed_url(url: str) -> httpx.URL:
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme, (parts.hostname or ""), parts.port
+
+
+def _reason_text(phrase: str) -> str:
+    """A server's reason phrase as text to store and show: escapes and controls go, at most 100
+    characters."""
+    return one_line(without_controls(phrase), 100)
 
 
 def check_url(url: str) -> str:
@@ -257,7 +264,7 @@ class Fetcher:
             if status >= 400:
                 retry_after = parse_retry_after(hdrs.get("retry-after"))
                 transient = status not in PERMANENT_STATUSES
-                reason = resp.reason_phrase or ""
+                reason = _reason_text(resp.reason_phrase or "")
                 extra = f", retry after {retry_after:g}s" if retry_after is not None else ""
                 raise FetchError(
                     f"HTTP {status} {reason}".strip() + extra,
