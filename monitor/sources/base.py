@@ -5,7 +5,7 @@ process, so it must be picklable and touch nothing but its arguments)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +35,29 @@ class Parsed:
     title: str | None = None
 
 
+DEFAULT_MAX_ITEMS = 1000
+_DATE_FIELDS = ("published_parsed", "updated_parsed", "created_parsed")
+
+
+def newest_entries(entries: Sequence[Any], limit: int, warnings: list[str]) -> Sequence[Any]:
+    """At most `limit` of a feed's entries, the newest by their parsed date (entries without
+    one after those with, in the feed's order), with a warning when some were left out."""
+    if len(entries) <= limit:
+        return entries
+
+    def when(pair: tuple[int, Any]) -> tuple[bool, tuple[int, ...], int]:
+        index, entry = pair
+        for name in _DATE_FIELDS:
+            value = entry.get(name) if isinstance(entry, Mapping) else None
+            if value:
+                return True, tuple(value[:6]), -index
+        return False, (), -index
+
+    ranked = sorted(enumerate(entries), key=when, reverse=True)[:limit]
+    warnings.append(f"{len(entries)} entries in the feed: only the newest {limit} read (max_items)")
+    return [entry for _, entry in sorted(ranked, key=lambda pair: pair[0])]
+
+
 class SourceBase(BaseModel):
     """Options every source has."""
 
@@ -50,6 +73,9 @@ class SourceBase(BaseModel):
     enabled: bool = True
     # No new item for longer than this makes the source "silent" (a source-health alert).
     expected_silence: Duration | None = None
+    # Entries read per poll, the newest first: a feed of 100,000 entries kept a poll busy for
+    # minutes. More than this is said as a warning on the source.
+    max_items: int = Field(default=DEFAULT_MAX_ITEMS, ge=1, le=100_000)
 
     @field_validator("name")
     @classmethod

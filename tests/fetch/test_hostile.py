@@ -215,3 +215,37 @@ def test_a_parse_over_the_worker_memory_bound_fails_its_source_alone(
     assert "more than the 32 MB a parse may use" in str(by_name["big"].error)
     assert by_name["small"].status == "ok"
     assert by_name["small"].parsed is not None and len(by_name["small"].parsed.items) == 1
+
+
+def test_a_feed_of_many_entries_is_read_up_to_its_cap_newest_first(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    # Oldest first in the feed: the cap keeps the newest whatever their place.
+    entries = "".join(
+        f"<item><guid>g{i}</guid><title>Story {i}</title><link>https://example.com/{i}</link>"
+        f"<pubDate>{format_datetime(start + timedelta(minutes=i))}</pubDate></item>"
+        for i in range(3000)
+    )
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Many</title>'
+        f"<language>en</language>{entries}</channel></rss>"
+    ).encode()
+    url = feed_server.add("/many.xml", Route(body=body))
+    (config_dir / "sources.yaml").write_text(
+        f"sources:\n  - name: many\n    url: {url}\n    max_items: 50\n", encoding="utf-8"
+    )
+    proc = subprocess.run([*MONITOR, "poll"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "3000 entries in the feed: only the newest 50 read (max_items)" in proc.stderr
+    assert count(db_url, "select count(*) from item") == 50
+    assert count(db_url, "select count(*) from item where title = 'Story 2999'") == 1
+    assert count(db_url, "select count(*) from item where title = 'Story 2949'") == 0
+    listing = subprocess.run(
+        [*MONITOR, "sources", "list", "--json"], capture_output=True, text=True, check=True
+    )
+    (row,) = json.loads(listing.stdout)
+    assert "only the newest 50 read" in (row["last_warning"] or "")
