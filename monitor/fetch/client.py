@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -124,12 +125,50 @@ def _reason_text(phrase: str) -> str:
     return one_line(without_controls(phrase), 100)
 
 
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
 def check_url(url: str) -> str:
-    """Only absolute http(s) URLs are fetched (never file:// or a local path)."""
+    """Only absolute http(s) URLs with a host and a port that exists are fetched (never file://
+    or a local path)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FetchError(f"not an http(s) URL: {url!r}", transient=False)
+        raise FetchError(f"not an http(s) URL: {_shown(url)!r}", transient=False)
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or not parts.hostname:
+        raise FetchError(f"no host or no valid port (1-65535) in {_shown(url)!r}", transient=False)
     return url
+
+
+def check_source_url(url: str) -> str:
+    """A source's URL, as configured: `check_url`, and without spaces or controls (percent-
+    encode them) nor credentials: a URL is shown and stored, a password in it would be too."""
+    check_url(url)
+    if _URL_FORBIDDEN.search(url):
+        raise FetchError(
+            f"a space or control character in the URL {_shown(url)!r} (percent-encode it)",
+            transient=False,
+        )
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise FetchError(
+            "the URL holds credentials (user:password@host): give them as a header whose value"
+            " comes from the environment (headers_env), not in the URL",
+            transient=False,
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    """The URL as it may be shown: without what stands before an '@' in its authority."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return scheme + sep + authority + slash + path
 
 
 class Fetcher:
