@@ -94,3 +94,17 @@ def test_a_long_quoted_string_of_digits_is_text_and_accepted(tmp_path: Path) -> 
     root, _ = _rules_dir(tmp_path, text)
     result = runner.invoke(app, ["rules", "validate", "--config-dir", str(root)])
     assert result.exit_code == 0, result.output
+
+
+def test_regex_patterns_too_large_together_for_re2_are_refused_at_their_line(
+    tmp_path: Path,
+) -> None:
+    patterns = "".join(f'      - "a{i}\\\\p{{L}}{{1,1000}}"\n' for i in range(20))
+    text = RULE_HEAD + "  - name: y\n    kind: regex\n    scope: all\n    patterns:\n" + patterns
+    root, bad = _rules_dir(tmp_path, text)
+    started = time.monotonic()
+    result = runner.invoke(app, ["rules", "validate", "--config-dir", str(root)])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2, result.output
+    assert f"{bad}:12" in result.stderr and "too large together for RE2" in result.stderr
+    assert "Traceback" not in result.output
