@@ -35,8 +35,30 @@ ConfigDirOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def paths(config_dir: Path | None) -> Paths:
-    return resolve_paths(config_dir)
+def paths(config_dir: Path | None, *, create: bool = False) -> Paths:
+    """The config folder's paths. It must be a folder that exists: a mistyped --config-dir is
+    an error, never a new folder with a database of its own; `create=True` (`monitor init`)
+    makes it."""
+    try:
+        found = resolve_paths(config_dir)
+    except RuntimeError:  # `~ghost/...`: no such user, or no home to expand `~` to
+        raise ConfigError(
+            f"config folder {config_dir}: cannot expand ~ (no such user, or no home folder)"
+        ) from None
+    root = found.root
+    if create and not root.exists():
+        try:
+            root.mkdir(parents=True)
+        except OSError as exc:
+            raise ConfigError(f"config folder {root}: cannot create it: {exc.strerror}") from None
+    if not root.exists():
+        raise ConfigError(
+            f"config folder {root} does not exist (check --config-dir or MONITOR_CONFIG_DIR;"
+            f" `monitor init {root}` makes a new one)"
+        )
+    if not root.is_dir():
+        raise ConfigError(f"config folder {root} is not a folder (check --config-dir)")
+    return found
 
 
 def echo(message: str = "", *, err: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -34,6 +35,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sources_app, name="sources")
     app.add_typer(items_app, name="items")
     app.add_typer(db_app, name="db")
+    app.command()(init)
     app.command()(poll)
     app.command()(status)
     app.command()(run)
@@ -51,6 +53,33 @@ def parse_day(value: str | None) -> datetime | None:
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+# ---------------------------------------------------------------- init
+
+_NEW_SOURCES = """\
+# What to watch: `monitor sources add URL` appends here (see README, "Sources").
+sources: []
+"""
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(help="The new config folder (made with its parents).")],
+) -> None:
+    """Make a config folder: sources.yaml (no sources yet), rules/, notifiers/ and storage/.
+
+    Files already there are kept. Every other command needs the folder to exist.
+    """
+    with user_errors():
+        p = paths(folder, create=True)
+        for sub in (p.rules_dir, p.notifiers_dir, p.storage_dir):
+            sub.mkdir(exist_ok=True)
+        if not p.sources_file.exists():
+            p.sources_file.write_text(_NEW_SOURCES, encoding="utf-8")
+        echo(
+            f"config folder {p.root} ready: add sources with `monitor sources add URL"
+            f" --config-dir {p.root}`, rules in {p.rules_dir}"
+        )
 
 
 # ---------------------------------------------------------------- sources

@@ -99,3 +99,85 @@ def test_a_password_with_an_unencoded_at_sign_is_redacted_whole() -> None:
     shown = redact("postgresql+psycopg://postgres:p@ss@word@db.example:5432/x")
     assert shown == "postgresql+psycopg://postgres:***@db.example:5432/x"
     assert "ss" not in shown.replace("postgres", "") and "word" not in shown
+
+
+COMMANDS = [
+    ["status"],
+    ["poll"],
+    ["items", "list"],
+    ["outbox", "list"],
+    ["digest", "send"],
+    ["db", "upgrade"],
+    ["sources", "list"],
+    ["sources", "add", "https://example.com/feed.xml", "--name", "a", "--no-check"],
+    ["rules", "validate"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_config_folder_that_does_not_exist_is_an_error_and_is_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.delenv("MONITOR_DATABASE_URL", raising=False)
+    missing = tmp_path / "typo"
+    code, err = _run(*command, "--config-dir", str(missing))
+    assert code == 2 and f"config folder {missing} does not exist" in err
+    assert "monitor init" in err
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("where", ["a-file", "/dev/null", "~no-such-user-here/cfg"])
+def test_a_config_folder_that_is_a_file_or_cannot_be_expanded_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.delenv("MONITOR_DATABASE_URL", raising=False)
+    if where == "a-file":
+        (tmp_path / "a-file").write_text("x")
+        where = str(tmp_path / "a-file")
+    code, err = _run("status", "--config-dir", where)
+    assert code == 2 and err.startswith("error: config folder")
+    assert "not a folder" in err or "cannot expand ~" in err
+
+
+def test_init_makes_a_config_folder_that_every_command_then_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONITOR_DATABASE_URL", raising=False)
+    new = tmp_path / "new" / "cfg"
+    code, _ = _run("init", str(new))
+    assert code == 0
+    assert (new / "sources.yaml").is_file() and (new / "rules").is_dir()
+    assert (
+        _run(
+            "sources",
+            "add",
+            "https://example.com/f.xml",
+            "--name",
+            "a",
+            "--no-check",
+            "--config-dir",
+            str(new),
+        )[0]
+        == 0
+    )
+    assert _run("init", str(new))[0] == 0  # again: what is there is kept
+    assert "name: a" in (new / "sources.yaml").read_text()
+    assert _run("status", "--config-dir", str(new))[0] == 0
+
+
+def test_a_non_ascii_smtp_password_is_one_line_without_the_password(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": "1",
+        "SMTP_SECURITY": "none",
+        "SMTP_USERNAME": "user",
+        "SMTP_PASSWORD": "pässwörd-s3cret",
+        "DIGEST_TO": "counsel@example.org",
+    }.items():
+        monkeypatch.setenv(key, value)
+    code, err = _run("notify", "test", "email")
+    assert code == 2
+    assert "SMTP_PASSWORD holds non-ASCII characters" in err
+    assert "s3cret" not in err
