@@ -22,7 +22,7 @@ import os  # noqa: E402
 import typer  # noqa: E402
 
 from monitor import __version__  # noqa: E402
-from monitor.cli.common import plain_help  # noqa: E402
+from monitor.cli.common import TerminalFormatter, echo, plain_help  # noqa: E402
 
 plain_help()
 
@@ -45,9 +45,9 @@ def _root(
         if verbose
         else getattr(logging, os.environ.get("MONITOR_LOG_LEVEL", "INFO").upper(), logging.INFO)
     )
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(TerminalFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp", "slack_sdk", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
@@ -55,7 +55,7 @@ def _root(
 @app.command()
 def version() -> None:
     """Print the version."""
-    typer.echo(__version__)
+    echo(__version__)
 
 
 def _register_all() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from monitor.cli.common import ConfigDirOption, JsonOption, paths, print_json, user_errors
+from monitor.cli.common import ConfigDirOption, JsonOption, echo, paths, print_json, user_errors
 from monitor.cli.ingest import parse_day
 from monitor.context import Context
 
@@ -67,13 +67,13 @@ def backtest(
             return
         for r in found:
             d = r.draft
-            typer.echo(f"{r.at:%Y-%m-%d %H:%M} [{d.severity}] {d.headline}")
-            typer.echo(
+            echo(f"{r.at:%Y-%m-%d %H:%M} [{d.severity}] {d.headline}")
+            echo(
                 f"    rule {d.rule}; first reported by {d.first_reported_by}; {d.confirmed_by} outlets"
             )
             if d.evidence is not None:
-                typer.echo(f"    why: {d.evidence.marked('[', ']')}")
+                echo(f"    why: {d.evidence.marked('[', ']')}")
         alerts = sum(1 for r in found if r.draft.severity == "alert")
-        typer.echo(
+        echo(
             f"{len(found)} alerts would have been raised ({alerts} immediate, {len(found) - alerts} for the digest)"
         )

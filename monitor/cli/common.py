@@ -4,6 +4,8 @@ clean line on stderr with a non-zero exit (a bug still shows its traceback)."""
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from typer.core import TyperArgument, TyperOption
 
 from monitor.config.settings import Paths, resolve_paths
 from monitor.errors import ConfigError, MonitorError, StorageError
+from monitor.parse.htmltext import without_controls
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,12 +77,47 @@ def plain_help() -> None:
     TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
 
 
-def paths(config_dir: Path | None) -> Paths:
-    return resolve_paths(config_dir)
+def paths(config_dir: Path | None, *, create: bool = False) -> Paths:
+    """The config folder's paths. It must be a folder that exists: a mistyped --config-dir is
+    an error, never a new folder with a database of its own; `create=True` (`monitor init`)
+    makes it."""
+    try:
+        found = resolve_paths(config_dir)
+    except RuntimeError:  # `~ghost/...`: no such user, or no home to expand `~` to
+        raise ConfigError(
+            f"config folder {config_dir}: cannot expand ~ (no such user, or no home folder)"
+        ) from None
+    root = found.root
+    if create and not root.exists():
+        try:
+            root.mkdir(parents=True)
+        except OSError as exc:
+            raise ConfigError(f"config folder {root}: cannot create it: {exc.strerror}") from None
+    if not root.exists():
+        raise ConfigError(
+            f"config folder {root} does not exist (check --config-dir or MONITOR_CONFIG_DIR;"
+            f" `monitor init {root}` makes a new one)"
+        )
+    if not root.is_dir():
+        raise ConfigError(f"config folder {root} is not a folder (check --config-dir)")
+    return found
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    """Print a line for the terminal: what feeds, servers and files say is shown as text, never
+    as escape sequences (a window title, an OSC 8 link, a cleared screen)."""
+    typer.echo(without_controls(message), err=err)
+
+
+class TerminalFormatter(logging.Formatter):
+    """Log lines without escape sequences or control characters (tracebacks keep their lines)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return without_controls(super().format(record))
 
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -100,4 +138,10 @@ def user_errors() -> Iterator[None]:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
+    # JSON escapes C0 itself; C1 and bidi controls stay raw with ensure_ascii=False, and a
+    # terminal acts on them: written as \u escapes, the data is the same and inert.
+    sys.stdout.write(_JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -7,6 +7,7 @@ import contextlib
 import ipaddress
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +16,7 @@ from monitor.cli.common import (
     EXIT_FAILURE,
     ConfigDirOption,
     JsonOption,
+    echo,
     group,
     paths,
     print_json,
@@ -43,6 +45,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sources_app, name="sources")
     app.add_typer(items_app, name="items")
     app.add_typer(db_app, name="db")
+    app.command()(init)
     app.command()(poll)
     app.command()(status)
     app.command()(run)
@@ -80,6 +83,33 @@ def _when(value: datetime, now: datetime) -> str:
         if value <= now
         else (f"{value:%Y-%m-%d %H:%M} UTC (in {text})")
     )
+
+
+# ---------------------------------------------------------------- init
+
+_NEW_SOURCES = """\
+# What to watch: `monitor sources add URL` appends here (see README, "Sources").
+sources: []
+"""
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(help="The new config folder (made with its parents).")],
+) -> None:
+    """Make a config folder: sources.yaml (no sources yet), rules/, notifiers/ and storage/.
+
+    Files already there are kept. Every other command needs the folder to exist.
+    """
+    with user_errors():
+        p = paths(folder, create=True)
+        for sub in (p.rules_dir, p.notifiers_dir, p.storage_dir):
+            sub.mkdir(exist_ok=True)
+        if not p.sources_file.exists():
+            p.sources_file.write_text(_NEW_SOURCES, encoding="utf-8")
+        echo(
+            f"config folder {p.root} ready: add sources with `monitor sources add URL"
+            f" --config-dir {p.root}`, rules in {p.rules_dir}"
+        )
 
 
 # ---------------------------------------------------------------- sources
@@ -135,12 +165,12 @@ def sources_add(
             )
         if not no_check:
             parsed = _fetch_and_parse(source, hint=" (use --no-check to add it anyway)")
-            typer.echo(
+            echo(
                 f"fetched {source.url}: {len(parsed.items)} items"
                 + (f" ({parsed.title})" if parsed.title else "")
             )
         config.append_source(p.sources_file, values)
-        typer.echo(f"added source '{source.name}' to {p.sources_file}")
+        echo(f"added source '{source.name}' to {p.sources_file}")
 
 
 # A name people can type in a command without quotes.
@@ -217,20 +247,20 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
             state = r["last_status"] or "never checked"
             if not r["enabled"]:
                 state += " (disabled)"
-            typer.echo(
+            echo(
                 f"{r['name']}  [{r['kind']}, every {r['interval']}]  {state}  items={r['items']}  failures={r['consecutive_failures']}"
             )
-            typer.echo(f"    {r['url']}")
+            echo(f"    {r['url']}")
             checked = health.get(r["name"], {}).get("last_checked_at")
             due = health.get(r["name"], {}).get("next_check_at")
-            typer.echo(
+            echo(
                 f"    last checked {_when(checked, now) if checked else 'never'}, "
                 f"next {_when(due, now) if due and as_utc(due) > now else 'now'}"
             )
             if r["last_error"]:
-                typer.echo(f"    error: {r['last_error']}")
+                echo(f"    error: {r['last_error']}")
             if r["last_warning"]:
-                typer.echo(f"    warning: {r['last_warning']}")
+                echo(f"    warning: {r['last_warning']}")
 
 
 @sources_app.command("remove")
@@ -239,7 +269,7 @@ def sources_remove(name: str, config_dir: ConfigDirOption = None) -> None:
     with user_errors():
         p = paths(config_dir)
         config.remove_source(p.sources_file, name)
-        typer.echo(f"removed source '{name}' from {p.sources_file}")
+        echo(f"removed source '{name}' from {p.sources_file}")
 
 
 @sources_app.command("test")
@@ -273,13 +303,13 @@ def sources_test(
                 }
             )
             return
-        typer.echo(f"{parsed.title or url}: {len(parsed.items)} items")
+        echo(f"{parsed.title or url}: {len(parsed.items)} items")
         for w in parsed.warnings:
-            typer.echo(f"warning: {w}")
+            echo(f"warning: {w}")
         for i in parsed.items:
             date = i.published.strftime("%Y-%m-%d %H:%M") + ("?" if i.published_guessed else "")
-            typer.echo(f"- {date} [{i.language or '?'}] {one_line(i.title, 120)}")
-            typer.echo(f"    {i.url or i.key}")
+            echo(f"- {date} [{i.language or '?'}] {one_line(i.title, 120)}")
+            echo(f"    {i.url or i.key}")
 
 
 # ---------------------------------------------------------------- items
@@ -320,11 +350,11 @@ def items_list(
             return
         for r in rows:
             edited = " (edited)" if r["edit_count"] else ""
-            typer.echo(
+            echo(
                 f"{r['published_at']:%Y-%m-%d %H:%M} {r['source']} [{r['language'] or '?'}] {one_line(r['title'], 100)}{edited}"
             )
             if r["url"]:
-                typer.echo(f"    {r['url']}")
+                echo(f"    {r['url']}")
 
 
 # ---------------------------------------------------------------- poll / status / db
@@ -333,19 +363,19 @@ def items_list(
 def print_cycle(report: CycleReport) -> None:
     new = len(report.new_item_ids)
     edited = len(report.edited_item_ids)
-    typer.echo(
+    echo(
         f"checked {len(report.sources)} sources: {report.count('ok')} ok, "
         f"{report.count('not_modified') + report.count('unchanged')} not modified, "
         f"{len(report.failed)} failed; {new} new items, {edited} edited; {report.alerts} alerts"
     )
     for s in report.sources:
         for w in s.warnings:
-            typer.echo(f"warning: {s.name}: {w}", err=True)
+            echo(f"warning: {s.name}: {w}", err=True)
     for s in report.failed:
-        typer.echo(f"failed: {s.name}: {s.error}", err=True)
+        echo(f"failed: {s.name}: {s.error}", err=True)
     hint = report.all_failed_hint()
     if hint:
-        typer.echo(hint, err=True)
+        echo(hint, err=True)
 
 
 def poll(
@@ -363,7 +393,7 @@ def poll(
         try:
             for s in select_sources(ctx.sources(), source):
                 for warning in s.setup_warnings():
-                    typer.echo(f"warning: {s.name}: {warning}", err=True)
+                    echo(f"warning: {s.name}: {warning}", err=True)
             # The failures are printed below: logged as well they would show twice.
             report = asyncio.run(run_cycle(ctx, names=source, log_failures=False))
         finally:
@@ -411,33 +441,33 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
             if problem is not None:
                 raise typer.Exit(EXIT_FAILURE)
             return
-        typer.echo(f"database: {data['database']} (schema {data['schema']})")
+        echo(f"database: {data['database']} (schema {data['schema']})")
         if problem is not None:
-            typer.echo(f"problem: {problem}")
+            echo(f"problem: {problem}")
         if "config_error" in data:
-            typer.echo(f"config error: {data['config_error']}")
+            echo(f"config error: {data['config_error']}")
         else:
-            typer.echo(
+            echo(
                 f"sources: {data['sources_configured']} configured, {data['sources_ok']} ok, {data['sources_failing']} failing"
             )
         for name in data["failing"]:
-            typer.echo(f"  failing: {name}")
-        typer.echo(f"items: {data['items']} ({data['items_24h']} in the last 24 h)")
+            echo(f"  failing: {name}")
+        echo(f"items: {data['items']} ({data['items_24h']} in the last 24 h)")
         last = data.get("last_cycle")
         if last:
-            typer.echo(
+            echo(
                 f"last cycle: {_when(last['finished_at'], datetime.now(UTC))}: {last['sources']} sources, {last['failed']} failed, {last['new_items']} new items"
             )
         else:
-            typer.echo("last cycle: none yet (run `monitor poll` or `monitor run`)")
-        typer.echo(
+            echo("last cycle: none yet (run `monitor poll` or `monitor run`)")
+        echo(
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
         if data["unread_languages"]:
             counts = ", ".join(f"{lang} {n}" for lang, n in data["unread_languages"].items())
-            typer.echo(f"items in languages the rules do not fully read: {counts}")
+            echo(f"items in languages the rules do not fully read: {counts}")
         for run in data["digests_waiting"]:
-            typer.echo(digest.describe_waiting(run))
+            echo(digest.describe_waiting(run))
         if problem is not None:
             raise typer.Exit(EXIT_FAILURE)
 
@@ -447,7 +477,7 @@ def db_upgrade(config_dir: ConfigDirOption = None) -> None:
     """Apply the schema migrations (the commands that need the database do it too)."""
     with user_errors():
         ctx = Context.open(paths(config_dir))
-        typer.echo(
+        echo(
             f"database {redact(str(ctx.engine.url))} at schema {current_revision(ctx.engine)} (head {head_revision()})"
         )
         ctx.close()

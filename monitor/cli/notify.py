@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from monitor.cli.common import (
     ConfigDirOption,
     JsonOption,
+    echo,
     fail,
     group,
     paths,
@@ -100,11 +101,9 @@ def outbox_list(
         print_json([{k: _iso(v) for k, v in r.items() if k != "lease_owner"} for r in rows])
         return
     if not rows:
-        typer.echo("outbox empty")
+        echo("outbox empty")
         return
-    typer.echo(
-        f"{'id':>6} {'alert':>6} {'channel':<12} {'seq':>3} {'status':<8} {'try':>3}  detail"
-    )
+    echo(f"{'id':>6} {'alert':>6} {'channel':<12} {'seq':>3} {'status':<8} {'try':>3}  detail")
     for r in rows:
         if r["status"] == "sent":
             detail = f"sent {r['sent_at']:%Y-%m-%d %H:%M}"
@@ -114,7 +113,7 @@ def outbox_list(
             detail = r["status"]
         if r["last_error"]:
             detail += f" · last error: {cut(one_line(r['last_error']), 80)}"
-        typer.echo(
+        echo(
             f"{r['id']:>6} {r['alert_id']:>6} {cut(r['channel'], 12):<12} {r['seq']:>3} "
             f"{r['status']:<8} {r['attempts']:>3}  {detail} · {cut(one_line(r['headline']), 60)}"
         )
@@ -139,7 +138,7 @@ def outbox_retry(
                 f"delivery {delivery_id} "
                 + ("not found" if state is None else f"is {state}, not failed or waiting")
             )
-    typer.echo(f"{count} deliver{'y' if count == 1 else 'ies'} due now")
+    echo(f"{count} deliver{'y' if count == 1 else 'ies'} due now")
 
 
 @outbox_app.command("deliver")
@@ -148,9 +147,9 @@ def outbox_deliver(config_dir: ConfigDirOption = None) -> None:
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
         report = notify.deliver(engine, channels)
-    typer.echo(str(report))
+    echo(str(report))
     for error in report.errors:
-        typer.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True)
     if report.failed:
         raise typer.Exit(1)
 
@@ -183,10 +182,10 @@ def digest_preview(
         rendered = digest.render_day(engine, channels.config, when, settings=settings)
     if out is not None:
         out.write_text(rendered.html, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
-    typer.echo(digest.describe_window(when, settings, now) + "\n")
-    typer.echo(f"Subject: {rendered.subject}\n")
-    typer.echo(rendered.text)
+        echo(f"wrote {out}", err=True)
+    echo(digest.describe_window(when, settings, now) + "\n")
+    echo(f"Subject: {rendered.subject}\n")
+    echo(rendered.text)
 
 
 @digest_app.command("send")
@@ -211,7 +210,7 @@ def digest_send(
         now = datetime.now(UTC)
         when = _day(day, channels) if day is not None else None
         if when is not None and not force and not digest.is_closed(when, settings, now):
-            typer.echo(
+            echo(
                 f"{digest.describe_window(when, settings, now)}: not sent yet, news can still "
                 "join it (--force sends it now)"
             )
@@ -228,17 +227,17 @@ def digest_send(
         runs = {(r["day"], r["recipient"]): r for r in q.digest_runs(engine)}
     done = {(o.day, o.recipient) for o in outcomes}
     for o in outcomes:
-        typer.echo(f"{o.day} {o.recipient}: {o.status}" + (f" ({o.error})" if o.error else ""))
+        echo(f"{o.day} {o.recipient}: {o.status}" + (f" ({o.error})" if o.error else ""))
     if when is not None:
         for recipient in settings.recipients:
             if (when, recipient) not in done:
-                typer.echo(f"{when} {recipient}: {_run_state(runs.get((when, recipient)))}")
+                echo(f"{when} {recipient}: {_run_state(runs.get((when, recipient)))}")
     elif not outcomes:
         waiting = digest.waiting_runs_of(runs.values(), now)
         for r in waiting:
-            typer.echo(f"{r['day']} {r['recipient']}: {_run_state(r)}")
+            echo(f"{r['day']} {r['recipient']}: {_run_state(r)}")
         if not waiting:
-            typer.echo(f"nothing due (the digest goes out at {settings.at:%H:%M} {settings.zone})")
+            echo(f"nothing due (the digest goes out at {settings.at:%H:%M} {settings.zone})")
     if any(o.status in ("failed", "retrying") for o in outcomes):
         raise typer.Exit(1)
 
@@ -302,9 +301,9 @@ def _test_slack(channels: notify.Channels) -> None:
             notifier.send(Message(0, draft, now))
         except NotifyError as exc:
             failed = True
-            typer.echo(f"{notifier.name}: FAILED: {exc}", err=True)
+            echo(f"{notifier.name}: FAILED: {exc}", err=True)
         else:
-            typer.echo(f"{notifier.name}: sent")
+            echo(f"{notifier.name}: sent")
     if failed:
         raise typer.Exit(1)
 
@@ -335,8 +334,8 @@ def _test_email(channels: notify.Channels) -> None:
             )
         except NotifyError as exc:
             failed = True
-            typer.echo(f"{recipient}: FAILED: {exc}", err=True)
+            echo(f"{recipient}: FAILED: {exc}", err=True)
         else:
-            typer.echo(f"{recipient}: sent via {sender.settings.host}:{sender.settings.port}")
+            echo(f"{recipient}: sent via {sender.settings.host}:{sender.settings.port}")
     if failed:
         raise typer.Exit(1)

@@ -14,6 +14,7 @@ from monitor.cli.common import (
     EXIT_CONFIG,
     ConfigDirOption,
     JsonOption,
+    echo,
     fail,
     group,
     paths,
@@ -59,11 +60,9 @@ def list_rules(config_dir: ConfigDirOption = None, as_json: JsonOption = False) 
             print_json(rows)
             return
         if not rows:
-            typer.echo("no rules")
+            echo("no rules")
         for r in rows:
-            typer.echo(
-                f"{r['topic']:<20} {r['rule']:<24} {r['kind']:<17} {r['severity']:<7} {r['file']}"
-            )
+            echo(f"{r['topic']:<20} {r['rule']:<24} {r['kind']:<17} {r['severity']:<7} {r['file']}")
 
 
 def add(
@@ -115,7 +114,7 @@ def add(
             add_rule(target, rule, rules_dir=rules_dir)
         except ValueError as exc:  # pydantic ValidationError
             raise ConfigError(_first_error(exc), path=str(target)) from None
-        typer.echo(f"added {kind} rule {name!r} to {target}")
+        echo(f"added {kind} rule {name!r} to {target}")
 
 
 def _first_error(exc: ValueError) -> str:
@@ -137,7 +136,7 @@ def remove(
 
     with user_errors():
         path = remove_rule(paths(config_dir).rules_dir, name)
-        typer.echo(f"removed rule {name!r} from {path}")
+        echo(f"removed rule {name!r} from {path}")
 
 
 def validate(config_dir: ConfigDirOption = None) -> None:
@@ -159,10 +158,10 @@ def validate(config_dir: ConfigDirOption = None) -> None:
             except ConfigError as exc:
                 errors.append(str(exc))
         for error in errors:
-            typer.echo(f"error: {error}", err=True)
+            echo(f"error: {error}", err=True)
         if errors:
             raise typer.Exit(EXIT_CONFIG)
-        typer.echo(f"ok: {len(rule_files(rules_dir))} file(s), {count} rule(s)")
+        echo(f"ok: {len(rule_files(rules_dir))} file(s), {count} rule(s)")
 
 
 def test(
@@ -244,7 +243,7 @@ def test(
             )
             return
         for line in ev.explain():
-            typer.echo(line)
+            echo(line)
 
 
 def _fetch_text(url: str) -> tuple[str, str]:
@@ -288,7 +287,7 @@ def kinds(as_json: JsonOption = False) -> None:
         )
         return
     for kind, model in KINDS.items():
-        typer.echo(f"{kind}\n  {' '.join((model.__doc__ or '').split())}")
+        echo(f"{kind}\n  {' '.join((model.__doc__ or '').split())}")
         options = [f for f in model.model_fields if f not in ("kind",)]
-        typer.echo(f"  options: {', '.join(options)}\n")
+        echo(f"  options: {', '.join(options)}\n")
     sys.stdout.flush()

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,12 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
 
 from monitor.errors import ConfigError
 
@@ -72,6 +79,7 @@ def load_plain(path: Path) -> Any:
         except (OSError, ValueError):
             pass
     try:
+        check_shape(text, str(path))
         data = YAML(typ="safe").load(text)
     except Exception as exc:  # anything at all: `load` gives the real, located error
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
@@ -114,9 +122,61 @@ def _write_cache(target: Path, data: Any) -> None:
 _CACHE_DAYS = 14
 
 
+# Bounds on what a config file may be made of. Anchors and aliases are refused: none of our files
+# needs them, and nine levels of ten aliases in 1 KB expand to a billion nodes once anything
+# walks the tree (the JSON cache, validation). Nesting and numbers are bounded because the
+# loaders recurse per level and Python refuses to convert integers of 4,300+ digits.
+MAX_DEPTH = 64
+MAX_NUMBER_DIGITS = 100
+_NUMBER = re.compile(r"[-+]?(?:0[xob])?[0-9a-fA-F_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?")
+
+
+def check_shape(text: str, name: str) -> None:
+    """Raise a ConfigError at the line of the first anchor, alias, nesting deeper than
+    MAX_DEPTH or number longer than MAX_NUMBER_DIGITS in `text`. Syntax errors are left to the
+    loader, which names them better."""
+    depth = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            line = event.start_mark.line + 1
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                raise ConfigError(
+                    "YAML anchors and aliases (&name, *name) are not supported here:"
+                    " write the value out",
+                    path=name,
+                    line=line,
+                )
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ConfigError(
+                        f"nested more than {MAX_DEPTH} levels deep", path=name, line=line
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            elif (
+                isinstance(event, ScalarEvent)
+                and not event.style  # plain: the C parser says "", the Python one None
+                and len(event.value) > MAX_NUMBER_DIGITS
+                and _NUMBER.fullmatch(event.value)
+            ):
+                raise ConfigError(
+                    f"a number of {len(event.value)} characters (at most {MAX_NUMBER_DIGITS};"
+                    " quote it if it is text)",
+                    path=name,
+                    line=line,
+                )
+    except YAMLError:
+        return
+
+
 def loads(text: str, name: str) -> Any:
+    check_shape(text, name)
     try:
         return _yaml().load(text)
+    except (RecursionError, ValueError) as exc:
+        # What check_shape did not foresee: still one line, never a traceback.
+        raise ConfigError(f"cannot read: {type(exc).__name__}: {exc}"[:300], path=name) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -94,7 +94,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             stream=_Body(response),
             request=request,
             extensions={
-                "reason_phrase": (response.reason or "").encode(),
+                # aiohttp keeps bytes that are not UTF-8 as surrogates: as '?' here, not a crash.
+                "reason_phrase": (response.reason or "").encode("utf-8", "replace"),
                 "http_version": b"HTTP/1.1",
             },
         )

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch.aiotransport import AiohttpTransport
 from monitor.fetch.contentcoding import Decoder
+from monitor.parse.htmltext import one_line, without_controls
 
 log = logging.getLogger(__name__)
 
@@ -112,20 +114,61 @@ def _parsed_url(url: str) -> httpx.URL:
     return httpx.URL(url)
 
 
-CREDENTIALS = {"authorization", "proxy-authorization", "cookie"}
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme, (parts.hostname or ""), parts.port
 
 
+def _reason_text(phrase: str) -> str:
+    """A server's reason phrase as text to store and show: escapes and controls go, at most 100
+    characters."""
+    return one_line(without_controls(phrase), 100)
+
+
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
 def check_url(url: str) -> str:
-    """Only absolute http(s) URLs are fetched (never file:// or a local path)."""
+    """Only absolute http(s) URLs with a host and a port that exists are fetched (never file://
+    or a local path)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise FetchError(f"not an http(s) URL: {url!r}", transient=False)
+        raise FetchError(f"not an http(s) URL: {_shown(url)!r}", transient=False)
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or not parts.hostname:
+        raise FetchError(f"no host or no valid port (1-65535) in {_shown(url)!r}", transient=False)
     return url
+
+
+def check_source_url(url: str) -> str:
+    """A source's URL, as configured: `check_url`, and without spaces or controls (percent-
+    encode them) nor credentials: a URL is shown and stored, a password in it would be too."""
+    check_url(url)
+    if _URL_FORBIDDEN.search(url):
+        raise FetchError(
+            f"a space or control character in the URL {_shown(url)!r} (percent-encode it)",
+            transient=False,
+        )
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise FetchError(
+            "the URL holds credentials (user:password@host): give them as a header whose value"
+            " comes from the environment (headers_env), not in the URL",
+            transient=False,
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    """The URL as it may be shown: without what stands before an '@' in its authority."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return scheme + sep + authority + slash + path
 
 
 class Fetcher:
@@ -180,17 +223,17 @@ class Fetcher:
         if self._transport is None:
             raise RuntimeError("Fetcher used outside 'async with'")
         check_url(url)
-        req_headers = {"Accept": accept, **(headers or {})}
+        ours = {"Accept": accept}
         if etag:
-            req_headers["If-None-Match"] = etag
+            ours["If-None-Match"] = etag
         if last_modified:
-            req_headers["If-Modified-Since"] = last_modified
+            ours["If-Modified-Since"] = last_modified
         loop = asyncio.get_running_loop()
         async with self._slots:
             started = loop.time()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
-                    return await self._get(url, req_headers, started)
+                    return await self._get(url, ours, dict(headers or {}), started)
             except TimeoutError:
                 raise FetchError(
                     f"took longer than {self.limits.total_timeout:g}s in total", transient=True
@@ -203,9 +246,14 @@ class Fetcher:
                 detail = str(exc) or type(exc).__name__
                 raise FetchError(f"connection error: {detail}", transient=True) from None
 
-    async def _get(self, url: str, headers: dict[str, str], started: float) -> Response:
+    async def _get(
+        self, url: str, ours: dict[str, str], configured: dict[str, str], started: float
+    ) -> Response:
+        """Follow redirects. `configured` are the source's own headers (a token, an API key):
+        they are for its origin only, so they stay behind at the first redirect elsewhere."""
         target = url
         seen = {url}
+        headers = {**ours, **configured}
         for _ in range(self.limits.max_redirects + 1):
             result = await self._get_once(url, target, headers, started)
             if isinstance(result, Response):
@@ -215,9 +263,9 @@ class Fetcher:
                 raise FetchError(f"redirect loop at {target}", transient=False)
             seen.add(target)
             if _origin(target) != _origin(previous):
-                # A source's credentials (a CourtListener token...) are for its own host: a
-                # redirect elsewhere, or down to http, must not carry them.
-                headers = {k: v for k, v in headers.items() if k.lower() not in CREDENTIALS}
+                # A source's credentials (a CourtListener token, an X-Api-Key...) are for its own
+                # host: a redirect elsewhere, or down to http, carries none of its headers.
+                headers = dict(ours)
         raise FetchError(f"more than {self.limits.max_redirects} redirects", transient=False)
 
     async def _get_once(
@@ -255,7 +303,7 @@ class Fetcher:
             if status >= 400:
                 retry_after = parse_retry_after(hdrs.get("retry-after"))
                 transient = status not in PERMANENT_STATUSES
-                reason = resp.reason_phrase or ""
+                reason = _reason_text(resp.reason_phrase or "")
                 extra = f", retry after {retry_after:g}s" if retry_after is not None else ""
                 raise FetchError(
                     f"HTTP {status} {reason}".strip() + extra,

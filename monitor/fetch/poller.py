@@ -11,14 +11,16 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from monitor.errors import FetchError, MonitorError, ParseError
+from monitor.errors import ConfigError, FetchError, MonitorError, ParseError
 from monitor.fetch.client import Fetcher, Limits, Response
 from monitor.sources import Parsed, SourceBase, Validators
 
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 
 Status = Literal["ok", "not_modified", "unchanged", "error"]
 INLINE_PARSE_BELOW = 8  # bodies: a pool is not worth starting for fewer
+# What one parse worker may allocate above what it holds once started (MB, 0: no bound). A
+# feed that needs more (a bomb that got past the caps and the entity neutralising) is that
+# source's error, not the machine's memory.
+ENV_PARSE_MAX_MEMORY_MB = "MONITOR_PARSE_MAX_MEMORY_MB"
+DEFAULT_PARSE_MAX_MEMORY_MB = 1024
 
 
 @dataclass(slots=True)
@@ -42,14 +49,30 @@ class Outcome:
         return isinstance(self.error, FetchError) and self.error.transient
 
 
-def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolExecutor:
+def parse_memory_mb() -> int:
+    """$MONITOR_PARSE_MAX_MEMORY_MB, else the default."""
+    raw = os.environ.get(ENV_PARSE_MAX_MEMORY_MB, "").strip()
+    if not raw:
+        return DEFAULT_PARSE_MAX_MEMORY_MB
+    if not raw.isdigit():
+        raise ConfigError(f"{ENV_PARSE_MAX_MEMORY_MB}: not a whole number of MB: {raw!r}")
+    return int(raw)
+
+
+def make_pool(
+    workers: int | None = None, *, warm: bool = True, memory_mb: int | None = None
+) -> ProcessPoolExecutor:
     """A parse pool. forkserver children are clean: they do not inherit the parent's sockets
     (forked workers would inherit every open connection), so the pool may start while connections are open.
 
     `warm=True` starts the workers now (the scheduler: not in the middle of its first cycle);
     `warm=False` starts nothing until the first body is submitted, so a cycle of 304s never
     pays for the pool (about 0.6 s of start-up and imports for `monitor poll`).
+
+    Each worker may allocate `memory_mb` (default: `parse_memory_mb()`) above its size at
+    start; a parse that needs more ends as that source's ParseError.
     """
+    limit = parse_memory_mb() if memory_mb is None else memory_mb
     ctx = multiprocessing.get_context("forkserver")
     # The forkserver imports these once and the workers inherit them. Its default, '__main__',
     # never takes effect for a console script (Python 3.11 looks for a 'main_path' key that
@@ -58,16 +81,39 @@ def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolEx
     # a worker's re-run of the `monitor` script finds it imported already.
     ctx.set_forkserver_preload(["monitor.cli", "monitor.fetch.poller", "feedparser"])
     n = workers or max(1, (os.cpu_count() or 1))
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(limit,)
+    )
     if warm:
         list(pool.map(_warm, range(n)))
     return pool
 
 
-def _ignore_sigint() -> None:
+def _init_worker(memory_mb: int) -> None:
+    global _memory_mb
     # Ctrl-C reaches the whole process group: the parent stops the pool itself, workers must not
     # die mid-parse with a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_mb > 0:
+        # Address space, not RSS: the only bound the kernel enforces at allocation time, so the
+        # parse sees a MemoryError instead of the machine swapping or the OOM killer choosing.
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = _address_space() + memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        _memory_mb = memory_mb
+
+
+_memory_mb = 0  # the bound of this worker, for its error message
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _warm(_: int) -> None:
@@ -82,7 +128,11 @@ def start_workers(pool: Executor, workers: int | None = None) -> None:
 
 
 def _parse(source: SourceBase, response: Response, now: datetime) -> Parsed:
-    return source.parse(response, now=now)
+    try:
+        return source.parse(response, now=now)
+    except MemoryError:
+        bound = f"the {_memory_mb} MB a parse may use" if _memory_mb else "the memory available"
+        raise ParseError(f"reading this feed needs more than {bound}") from None
 
 
 async def collect(
@@ -139,6 +189,11 @@ async def collect(
                 parsed = _parse(source, response, now)
         except ParseError as exc:
             return Outcome(source, "error", response=response, error=exc)
+        except BrokenProcessPool:
+            # A worker killed mid-parse (out of memory before Python could raise) takes the
+            # pool's other parses with it: each is its source's error, not the cycle's end.
+            err = ParseError("the parse worker stopped while reading (out of memory?)")
+            return Outcome(source, "error", response=response, error=err)
         return Outcome(
             source, "ok", response=response, parsed=parsed, warnings=list(parsed.warnings)
         )

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from monitor.domain import AlertDraft, Link
 from monitor.errors import ConfigError
+from monitor.parse.htmltext import without_controls
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -160,10 +161,11 @@ def check_env_name(value: str | None) -> str | None:
 
 
 def clean(text: str | None) -> str:
-    """Normalised text without control characters (keeps newlines and tabs)."""
+    """Normalised text without escape sequences, control characters (keeps newlines and tabs)
+    or zero-width characters (invisible, they hide words from the reader and split them)."""
     if not text:
         return ""
-    return _CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    return without_controls(unicodedata.normalize("NFC", text), zero_width=True)
 
 
 def one_line(text: str | None) -> str:

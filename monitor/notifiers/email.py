@@ -71,6 +71,19 @@ class SmtpConfig(BaseModel):
         if self.username_env:
             username = ctx.secret(self.username_env, "smtp.username_env")
         password = ctx.secret(self.password_env, "smtp.password_env") if self.password_env else None
+        for key, env, value in (
+            ("smtp.username_env", self.username_env, username if self.username_env else None),
+            ("smtp.password_env", self.password_env, password),
+        ):
+            # Python's SMTP login sends ASCII only: said here, once, not as a traceback at
+            # every delivery. The value itself is never shown.
+            if value and not value.isascii():
+                raise ConfigError(
+                    f"{key}: environment variable {env} holds non-ASCII characters, which the"
+                    " SMTP login cannot send (use an ASCII password or app password)",
+                    path=ctx.source,
+                    line=ctx.line,
+                )
         return SmtpSettings(
             host=self.host,
             port=self.port or DEFAULT_PORTS[self.security],
@@ -179,6 +192,12 @@ class EmailSender:
             raise NotifyError(f"smtp TLS failed: {exc.reason}", transient=False) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise NotifyError(f"smtp: {exc}", transient=False) from None
+        except UnicodeEncodeError:
+            # A name or header smtplib can only send as ASCII: no retry makes it go through.
+            raise NotifyError(
+                f"smtp {s.host}:{s.port}: a login or address holds non-ASCII characters",
+                transient=False,
+            ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise NotifyError(
                 f"smtp {s.host}:{s.port} unreachable: {exc.__class__.__name__}: {exc}",

@@ -32,8 +32,19 @@ SUMMARY_LIMIT = 1500
 Block = dict[str, Any]
 
 
+# mrkdwn has no escape for its formatting characters: from a feed, `*bold*`, `_it_`, `~strike~`
+# and backticks would format (and an outlet named `*Daily*` would end our own bold early), so
+# they are shown as look-alikes that Slack does not read as markup.
+_MARKUP_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
 def esc(text: str) -> str:
-    """Escape Slack's three control characters; nothing else is entity-encoded."""
+    """Text for Slack: its three control characters escaped (nothing else is entity-encoded)
+    and mrkdwn's formatting characters made inert."""
+    return _esc_url(text).translate(_MARKUP_LOOKALIKES)
+
+
+def _esc_url(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -54,7 +65,7 @@ def link(url: str | None, label: str) -> str:
     text = esc(one_line(label)).replace("|", "¦")
     if safe is None:
         return text
-    href = esc(safe).replace("|", "%7C")
+    href = _esc_url(safe).replace("|", "%7C")
     return f"<{href}|{text}>"
 
 
@@ -67,8 +78,7 @@ def marked_sentence(evidence: Evidence, limit: int) -> str:
         if start < pos or end > len(sentence) or start >= end:
             continue
         parts.append(esc(clean(sentence[pos:start])))
-        value = clean(sentence[start:end]).replace("*", "")
-        parts.append(f"*{esc(value)}*")
+        parts.append(f"*{esc(clean(sentence[start:end]))}*")
         pos = end
     parts.append(esc(clean(sentence[pos:])))
     text = " ".join("".join(parts).split())

@@ -5,7 +5,6 @@ declarations were neutralised (feedparser's loose parser expands internal entiti
 from __future__ import annotations
 
 import calendar
-import codecs
 import io
 import logging
 import re
@@ -16,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from monitor.domain import as_utc
 from monitor.errors import ParseError
@@ -25,12 +25,7 @@ log = logging.getLogger(__name__)
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY\b[^>]*>", re.IGNORECASE)
 _DOCTYPE_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[(.*?)\]\s*>", re.IGNORECASE | re.DOTALL)
-_UTF16_32_BOMS = (
-    codecs.BOM_UTF32_LE,
-    codecs.BOM_UTF32_BE,
-    codecs.BOM_UTF16_LE,
-    codecs.BOM_UTF16_BE,
-)
+_ENTITY_DECL_START = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 # Zones feedparser knows (RFC 822 and a few US ones). Others (CET, say) it silently reads as UTC.
 _KNOWN_ZONES = frozenset(
@@ -61,41 +56,31 @@ _KNOWN_ZONES = frozenset(
 _TRAILING_ZONE = re.compile(r"\b([A-Z]{2,5})\s*$")
 
 
-def _wide_encoding(body: bytes) -> str | None:
-    if body.startswith(_UTF16_32_BOMS):
-        for bom, name in (
-            (codecs.BOM_UTF32_LE, "utf-32"),
-            (codecs.BOM_UTF32_BE, "utf-32"),
-            (codecs.BOM_UTF16_LE, "utf-16"),
-            (codecs.BOM_UTF16_BE, "utf-16"),
-        ):
-            if body.startswith(bom):
-                return name
-    head = body[:4]
-    if head.startswith(b"<\x00") and not head.startswith(b"<\x00\x00"):
-        return "utf-16-le"
-    if head.startswith(b"\x00<"):
-        return "utf-16-be"
-    return None
+def neutralise_entities(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, Mapping[str, str]]:
+    """The body and headers to parse, with no entity declaration left in them.
 
-
-def neutralise_entities(body: bytes) -> bytes:
-    """Drop the DTD internal subset (and any <!ENTITY ...>), so no entity can be expanded.
-
-    Entity bombs (billion laughs, one large entity repeated) then cost nothing: references to the
-    dropped entities stay undefined and feedparser reports the feed as bozo.
+    The body is looked at as feedparser will read it: decoded by feedparser's own rules (the
+    charset of `headers`, a BOM, the XML declaration: EBCDIC, UTF-16 or UTF-32 with or without
+    a BOM, UTF-7...), since a declaration in any of them is expanded all the same. A body that
+    declares nothing is given back as it is. Otherwise the DTD internal subset (and any
+    <!ENTITY ...>) is dropped from the decoded text, which is then given as UTF-8, with a
+    Content-Type that says so. Entity bombs (billion laughs, one large entity repeated) then
+    cost nothing: references to the dropped entities stay undefined and the feed is bozo.
+    `headers` are lower-case.
     """
-    wide = _wide_encoding(body)
-    if wide is not None:
-        try:
-            text = body.decode(wide)
-        except UnicodeDecodeError:
-            return body
-        if "<!ENTITY" not in text.upper():
-            return body
-        cleaned = neutralise_entities(text.encode("utf-8"))
-        return cleaned.decode("utf-8").encode(wide)
-    if b"<!ENTITY" not in body and b"<!entity" not in body.lower()[:65536]:
+    scratch: dict[str, Any] = {}
+    decoded = convert_to_utf8(dict(headers), body, scratch)
+    if not isinstance(decoded, bytes) or not scratch.get("encoding"):
+        # No encoding fits: feedparser reads the bytes as they are, so they are cleaned as such.
+        return _drop_declarations(body), headers
+    if not _ENTITY_DECL_START.search(decoded):
+        return body, headers
+    media = headers.get("content-type", "").split(";")[0].strip() or "application/xml"
+    return _drop_declarations(decoded), {**headers, "content-type": f"{media}; charset=utf-8"}
+
+
+def _drop_declarations(body: bytes) -> bytes:
+    if not _ENTITY_DECL_START.search(body):
         return body
     body = _DOCTYPE_SUBSET.sub(rb"\1>", body)
     return _ENTITY_DECL.sub(b"", body)
@@ -120,12 +105,12 @@ def parse_feed(
     links and ids are resolved either way, and the HTML is still sanitized: without it, some
     malformed markup would leak into the text (a tag with an unclosed quote, in our fixtures).
     """
-    safe = neutralise_entities(body)
-    response_headers = {k.lower(): v for k, v in headers.items()}
-    response_headers.setdefault("content-location", url)
+    given = {k.lower(): v for k, v in headers.items()}
+    given.setdefault("content-location", url)
     # Headers whose values could make feedparser re-decode or re-fetch are ours to set.
-    response_headers.pop("content-encoding", None)
-    response_headers.pop("content-length", None)
+    given.pop("content-encoding", None)
+    given.pop("content-length", None)
+    safe, response_headers = neutralise_entities(body, given)
     if plain_reader and not keep_html:
         fast = plainfeed.read(safe, headers=response_headers)
         if fast is not None:
@@ -133,7 +118,7 @@ def parse_feed(
     try:
         result = feedparser.parse(
             io.BytesIO(safe),
-            response_headers=response_headers,
+            response_headers=dict(response_headers),
             sanitize_html=True,
             resolve_relative_uris=keep_html,
         )

@@ -237,3 +237,27 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(flat) > limit:
         return flat[: max(0, limit - 1)].rstrip() + "…"
     return flat
+
+
+# Terminal escape sequences whole (CSI `ESC [ ... final`, OSC `ESC ] ... BEL or ESC \` such as a
+# window title or an OSC 8 link, and two-character escapes), then any control left: C0 but tab
+# and newline, DEL, C1 (8-bit CSI and OSC), and the bidi marks, embeddings, overrides and
+# isolates that reorder what is shown.
+_ESCAPE_SEQ = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\?)?|[PX^_][^\x1b]*(?:\x1b\\?)?|[ -~]?)"
+    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x1b\x9c]*[\x07\x9c]?"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+
+
+def without_controls(text: str, *, zero_width: bool = False) -> str:
+    """`text` without terminal escape sequences and control characters (tab and newline kept):
+    what a feed, a server or a config file says must not drive the terminal that shows it.
+    `zero_width=True` also removes zero-width spaces and joiners (invisible in a message, they
+    split words and hide text from the eye)."""
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", _ESCAPE_SEQ.sub("", text))
+    if zero_width:
+        text = _ZERO_WIDTH.sub("", text)
+    return text

@@ -15,6 +15,10 @@ from monitor.rules.query import TermIndex, re2_options
 from monitor.rules.topic import CompiledTopic
 
 MAX_PATTERN_CHARS = 2000
+# The patterns of one rule are matched as one RE2 Set, which refuses to compile past its memory
+# (`SET_MAX_MEM`): 300 patterns of `\p{L}{1,100}` are 36 million instructions. Their compiled
+# size is bounded here, well within what the Set takes.
+MAX_RULE_PROGRAM = 4_000_000
 
 
 def compile_pattern(pattern: str, *, case_sensitive: bool = False) -> Any:
@@ -47,9 +51,18 @@ class RegexRule(RuleOptions):
     @field_validator("patterns", "none")
     @classmethod
     def _re2(cls, value: list[str]) -> list[str]:
+        size = 0
         for pattern in value:
-            if compile_pattern(pattern).search("") is not None:
+            compiled = compile_pattern(pattern)
+            if compiled.search("") is not None:
                 raise ValueError(f"{pattern!r} matches an empty text, so it would match every item")
+            size += compiled.programsize
+            if size > MAX_RULE_PROGRAM:
+                raise ValueError(
+                    f"the patterns are too large together for RE2 (at {pattern[:60]!r}: over"
+                    f" {MAX_RULE_PROGRAM:,} instructions): shorten their repetitions and"
+                    " character classes, or split them across rules"
+                )
         return value
 
     def compile(self, topic: CompiledTopic, index: TermIndex) -> CompiledRule:
@@ -72,7 +85,13 @@ class RegexMatcher:
             s = re2.Set.SearchSet(re2_options())
             for p in options.patterns:
                 s.Add(p if cs else f"(?i){p}")
-            s.Compile()
+            try:
+                s.Compile()
+            except re2.error:
+                raise ValueError(
+                    f"rule {options.name}: its patterns are too large together for RE2:"
+                    " shorten them or split them across rules"
+                ) from None
             self.set = s
 
     def evaluate(self, doc: Document, relevant: bool) -> RuleResult:

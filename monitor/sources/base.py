@@ -4,8 +4,9 @@ process, so it must be picklable and touch nothing but its arguments)."""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monitor.config.durations import MIN_INTERVAL, Duration, format_duration
 from monitor.domain import Item
-from monitor.fetch.client import Fetcher, Response, check_url
+from monitor.errors import FetchError
+from monitor.fetch.client import Fetcher, Response, check_source_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,50 @@ class Parsed:
     title: str | None = None
 
 
+DEFAULT_MAX_ITEMS = 1000
+_DATE_FIELDS = ("published_parsed", "updated_parsed", "created_parsed")
+
+
+def newest_entries(entries: Sequence[Any], limit: int, warnings: list[str]) -> Sequence[Any]:
+    """At most `limit` of a feed's entries, the newest by their parsed date (entries without
+    one after those with, in the feed's order), with a warning when some were left out."""
+    if len(entries) <= limit:
+        return entries
+
+    def when(pair: tuple[int, Any]) -> tuple[bool, tuple[int, ...], int]:
+        index, entry = pair
+        for name in _DATE_FIELDS:
+            value = entry.get(name) if isinstance(entry, Mapping) else None
+            if value:
+                return True, tuple(value[:6]), -index
+        return False, (), -index
+
+    ranked = sorted(enumerate(entries), key=when, reverse=True)[:limit]
+    warnings.append(f"{len(entries)} entries in the feed: only the newest {limit} read (max_items)")
+    return [entry for _, entry in sorted(ranked, key=lambda pair: pair[0])]
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _check_header_name(name: str) -> None:
+    if not _HEADER_NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not an HTTP header name")
+
+
+def check_header_value(name: str, value: str) -> None:
+    """A header value that cannot end the header early: no CR, LF or other controls (a value
+    holding a line break would add headers of its own) and only Latin-1, as HTTP sends."""
+    if re.search(r"[\x00-\x08\x0a-\x1f\x7f]", value):
+        raise ValueError(f"header {name}: the value holds a line break or control character")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"header {name}: the value holds characters HTTP headers cannot carry"
+        ) from None
+
+
 class SourceBase(BaseModel):
     """Options every source has."""
 
@@ -47,9 +93,14 @@ class SourceBase(BaseModel):
     tags: tuple[str, ...] = ()
     language: str | None = None
     headers: dict[str, str] = Field(default_factory=dict)
+    # Header name → the environment variable holding its value (an API key, a password).
+    headers_env: dict[str, str] = Field(default_factory=dict)
     enabled: bool = True
     # No new item for longer than this makes the source "silent" (a source-health alert).
     expected_silence: Duration | None = None
+    # Entries read per poll, the newest first: a feed of 100,000 entries kept a poll busy for
+    # minutes. More than this is said as a warning on the source.
+    max_items: int = Field(default=DEFAULT_MAX_ITEMS, ge=1, le=100_000)
 
     @field_validator("name")
     @classmethod
@@ -62,9 +113,26 @@ class SourceBase(BaseModel):
     @classmethod
     def _url(cls, v: str) -> str:
         try:
-            return check_url(v.strip())
+            return check_source_url(v.strip())
         except Exception as exc:  # FetchError: same message, but a config problem here
             raise ValueError(str(exc)) from None
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, value in v.items():
+            _check_header_name(name)
+            check_header_value(name, str(value))
+        return {name: str(value) for name, value in v.items()}
+
+    @field_validator("headers_env")
+    @classmethod
+    def _headers_env(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, env in v.items():
+            _check_header_name(name)
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(env)):
+                raise ValueError(f"headers_env.{name}: {env!r} is not an environment variable name")
+        return v
 
     @field_validator("interval")
     @classmethod
@@ -80,11 +148,28 @@ class SourceBase(BaseModel):
             raise ValueError(f"language {v!r} is not a language code such as en, fr, de-AT")
         return v.split("-")[0] if v else v
 
+    def request_headers(self) -> dict[str, str]:
+        """`headers`, with those of `headers_env` read from the environment now (FetchError,
+        not retried, when one is unset or holds a line break)."""
+        out = dict(self.headers)
+        for name, env in self.headers_env.items():
+            value = os.environ.get(env, "").strip()
+            if not value:
+                raise FetchError(
+                    f"header {name}: environment variable {env} is not set", transient=False
+                )
+            try:
+                check_header_value(name, value)
+            except ValueError as exc:
+                raise FetchError(f"{exc} (from {env})", transient=False) from None
+            out[name] = value
+        return out
+
     async def fetch(self, fetcher: Fetcher, validators: Validators) -> Response:
         """One conditional GET. Kinds that page through an API override this."""
         return await fetcher.get(
             self.url,
-            headers=self.headers,
+            headers=self.request_headers(),
             etag=validators.etag,
             last_modified=validators.last_modified,
         )

@@ -16,7 +16,7 @@ from monitor.domain import Item
 from monitor.fetch.client import Response
 from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import fold_whitespace, html_to_text
-from monitor.sources.base import Parsed, SourceBase
+from monitor.sources.base import Parsed, SourceBase, newest_entries
 from monitor.sources.dockets import (
     DocketEntry,
     DocketParsed,
@@ -65,7 +65,7 @@ class CourtRssSource(SourceBase):
         items: list[Item] = []
         keys: list[str] = []
         seen: set[str] = set()
-        for raw in result.get("entries", []):
+        for raw in newest_entries(result.get("entries", []), self.max_items, warnings):
             entry = read_entry(raw, court=court, now=now)
             if entry is None:
                 continue

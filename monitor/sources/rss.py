@@ -14,7 +14,7 @@ from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import html_to_text, one_line
 from monitor.parse.langid import detect
 from monitor.parse.urls import canonical, is_news_search, outlet_of
-from monitor.sources.base import Parsed, SourceBase
+from monitor.sources.base import Parsed, SourceBase, newest_entries
 
 MAX_TEXT_CHARS = 20_000
 
@@ -48,7 +48,7 @@ class RssSource(SourceBase):
         items: list[Item] = []
         seen: dict[str, str] = {}
         duplicates = 0
-        for entry in result.get("entries", []):
+        for entry in newest_entries(result.get("entries", []), self.max_items, warnings):
             item = self.entry_to_item(entry, now=now, feed_language=feed_lang)
             if item is None:
                 continue

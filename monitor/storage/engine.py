@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from monitor.errors import StorageError
+from monitor.errors import ConfigError, StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -31,9 +31,24 @@ SQLITE_BUSY_MS = 30000  # a writer waits this long for another one (see _sqlite_
 SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "sslpassword", "token", "secret")
 
 
+def _split_userinfo(url: str) -> tuple[str, str, str] | None:
+    """(scheme://, userinfo, @host...) split at the last '@' before the query: a password
+    with an unencoded '@' then stays whole in the userinfo. None without userinfo."""
+    scheme, sep, rest = url.partition("://")
+    head = rest.split("?", 1)[0]
+    at = head.rfind("@")
+    if not sep or at < 0:
+        return None
+    return scheme + sep, rest[:at], rest[at:]
+
+
 def redact(url: str) -> str:
-    """The URL without its password (in the userinfo or as a query parameter such as
-    `?password=`), for messages and logs."""
+    """The URL without its password (in the userinfo, even holding an unencoded '@', or as a
+    query parameter such as `?password=`), for messages and logs."""
+    split = _split_userinfo(url)
+    if split is not None and ":" in split[1]:
+        user = split[1].split(":", 1)[0]
+        url = f"{split[0]}{user}:***{split[2]}"
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -123,10 +138,20 @@ def _classify_on_error(context: ExceptionContext) -> None:
 
 
 def make_engine(url: str, *, pool: bool = True) -> Engine:
+    """An engine for `url`. A URL that cannot be right (unknown database or driver, unknown
+    connection option, an '@' in the password) is a ConfigError that names it, redacted."""
+    split = _split_userinfo(url)
+    if split is not None and "@" in split[1]:
+        raise ConfigError(
+            f"database URL {redact(url)}: its user or password holds an '@': percent-encode it"
+            " as %40"
+        )
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StorageError(f"invalid database URL: {redact(url)}") from None
+        raise ConfigError(
+            "not a database URL (sqlite:///path or postgresql+psycopg://user@host/db)"
+        ) from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -138,16 +163,38 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = {"connect_timeout": 10}
     else:
-        raise StorageError(
+        raise ConfigError(
             f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
         )
+    if parsed.get_backend_name() == "postgresql" and parsed.query:
+        _check_pg_options(parsed.query, url)
     if not pool:
         kwargs["poolclass"] = NullPool
-    engine = create_engine(parsed, **kwargs)
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError):
+        raise ConfigError(
+            f"database URL {redact(url)}: unknown driver '{parsed.drivername}'"
+            " (use sqlite or postgresql+psycopg)"
+        ) from None
+    except (ArgumentError, TypeError, ValueError) as exc:
+        raise ConfigError(f"database URL {redact(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "handle_error", _classify_on_error)
     return engine
+
+
+def _check_pg_options(query: Any, url: str) -> None:
+    """libpq's own check of the connection options (`?sslmode=...`), before any connection."""
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import make_conninfo
+
+    options = {k: (v if isinstance(v, str) else v[-1]) for k, v in query.items()}
+    try:
+        make_conninfo("", **options)
+    except ProgrammingError as exc:
+        raise ConfigError(f"database URL {redact(url)}: {str(exc).strip()}") from None
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -137,3 +137,115 @@ def run_measured(
     stderr, _, peak = proc.stderr.rpartition("\npeak-kb=")
     proc.stderr = stderr
     return proc, int(peak.strip()) / 1024
+
+
+def _ebcdic_entity_bomb() -> bytes:
+    """An entity declared in EBCDIC (cp037): no `<!ENTITY` byte sequence anywhere, and each of
+    500,000 references would expand to 400 characters (200 MB of title, under expat's
+    amplification limit)."""
+    text = (
+        '<?xml version="1.0" encoding="cp037"?>'
+        f'<!DOCTYPE rss [<!ENTITY big "{"x" * 400}">]>'
+        '<rss version="2.0"><channel><title>t</title><language>en</language><item>'
+        f"<guid>1</guid><title>{'&big;' * 500_000}</title><link>https://example.com/1</link>"
+        "<description>d</description></item></channel></rss>"
+    )
+    return text.encode("cp037")
+
+
+def test_an_entity_bomb_in_ebcdic_is_read_fast_and_in_bounded_memory(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    import gzip
+
+    wire = gzip.compress(_ebcdic_entity_bomb(), 9)
+    assert len(wire) < 5_000
+    url = feed_server.add("/ebcdic.xml", Route(raw_gzip=wire))
+    write_sources(config_dir, [{"name": "ebcdic", "url": url}])
+
+    started = time.monotonic()
+    proc, peak_mb = run_measured([*MONITOR, "poll"], env=dict(os.environ), timeout=60)
+    elapsed = time.monotonic() - started
+
+    assert proc.returncode == 0, proc.stderr
+    assert elapsed < 20, f"poll took {elapsed:.1f}s"
+    assert peak_mb < 300, f"peak RSS {peak_mb:.0f} MB"
+    assert count(db_url, "select count(*) from item") == 1
+    assert count(db_url, "select max(length(title)) from item") < 1_000_000
+
+
+def _large_item_feed(size: int) -> bytes:
+    text = "<p>word " * (size // 8)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        "<language>en</language><item><guid>1</guid><title>big</title>"
+        f"<description><![CDATA[{text}]]></description></item></channel></rss>"
+    ).encode()
+
+
+def test_a_parse_over_the_worker_memory_bound_fails_its_source_alone(
+    feed_server: FeedServer,
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from monitor.fetch.client import Limits
+    from monitor.fetch.poller import collect, make_pool
+    from monitor.sources import Validators
+    from monitor.sources.rss import RssSource
+
+    big = feed_server.add("/big.xml", Route(body=_large_item_feed(10_000_000)))
+    small = feed_server.add("/small.xml", Route(body=rss([("a", "Small one")])))
+    sources = [RssSource(name="big", url=big), RssSource(name="small", url=small)]
+    pool = make_pool(1, memory_mb=32)
+    try:
+        outcomes = asyncio.run(
+            collect(
+                sources,
+                {s.name: Validators() for s in sources},
+                now=datetime.now(UTC),
+                limits=Limits(),
+                pool=pool,
+            )
+        )
+    finally:
+        pool.shutdown()
+    by_name = {o.source.name: o for o in outcomes}
+    assert by_name["big"].status == "error"
+    assert "more than the 32 MB a parse may use" in str(by_name["big"].error)
+    assert by_name["small"].status == "ok"
+    assert by_name["small"].parsed is not None and len(by_name["small"].parsed.items) == 1
+
+
+def test_a_feed_of_many_entries_is_read_up_to_its_cap_newest_first(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    # Oldest first in the feed: the cap keeps the newest whatever their place.
+    entries = "".join(
+        f"<item><guid>g{i}</guid><title>Story {i}</title><link>https://example.com/{i}</link>"
+        f"<pubDate>{format_datetime(start + timedelta(minutes=i))}</pubDate></item>"
+        for i in range(3000)
+    )
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Many</title>'
+        f"<language>en</language>{entries}</channel></rss>"
+    ).encode()
+    url = feed_server.add("/many.xml", Route(body=body))
+    (config_dir / "sources.yaml").write_text(
+        f"sources:\n  - name: many\n    url: {url}\n    max_items: 50\n", encoding="utf-8"
+    )
+    proc = subprocess.run([*MONITOR, "poll"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "3000 entries in the feed: only the newest 50 read (max_items)" in proc.stderr
+    assert count(db_url, "select count(*) from item") == 50
+    assert count(db_url, "select count(*) from item where title = 'Story 2999'") == 1
+    assert count(db_url, "select count(*) from item where title = 'Story 2949'") == 0
+    listing = subprocess.run(
+        [*MONITOR, "sources", "list", "--json"], capture_output=True, text=True, check=True
+    )
+    (row,) = json.loads(listing.stdout)
+    assert "only the newest 50 read" in (row["last_warning"] or "")

@@ -11,7 +11,7 @@ from feedserver import FeedServer, Route, rss
 
 from monitor.fetch.client import Fetcher, Limits
 
-SECRETS = {"Authorization": "Token s3cret", "Cookie": "session=s3cret"}
+SECRETS = {"Authorization": "Token s3cret", "Cookie": "session=s3cret", "X-Api-Key": "k3y"}
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def test_a_redirect_to_another_origin_drops_the_credentials(
     assert first["authorization"] == "Token s3cret" and first["cookie"] == "session=s3cret"
     landed = _lower(other_server.hits("/feed.xml")[0].headers)
     assert "authorization" not in landed and "cookie" not in landed
+    assert "x-api-key" not in landed  # a custom header is as much a credential
     assert landed["user-agent"].startswith("dispute-monitor/")  # the rest is sent as before
 
 
@@ -55,3 +56,4 @@ def test_a_redirect_on_the_same_origin_keeps_them(feed_server: FeedServer) -> No
     assert _get(start) == 200
     landed = _lower(feed_server.hits("/feed.xml")[0].headers)
     assert landed["authorization"] == "Token s3cret"
+    assert landed["x-api-key"] == "k3y"

@@ -193,3 +193,28 @@ def test_notify_test_email_sends_to_the_digest_recipients_or_says_what_went_wron
     assert code == 1 and "unreachable" in err
     code, _, err = cli("notify", "test", "fax", "--config-dir", str(cfg))
     assert code == 2 and "use slack or email" in err
+
+
+def test_zero_width_characters_from_feeds_do_not_reach_the_email(
+    engine: Engine, smtp: SmtpSink, cfg: Path
+) -> None:
+    (cfg / "notifiers" / "mail.yaml").write_text(
+        f"smtp: {{host: 127.0.0.1, port: {smtp.port}, security: none, from: m@example.org}}\n"
+        "channels:\n  - {name: counsel, kind: email, to: [counsel@example.org]}\n",
+        encoding="utf-8",
+    )
+    channels = notify.load_channels(Paths(cfg), environ={})
+    hidden = draft(5, headline="Musk\u200b wins\u2060 appeal", summary="Se\u200bttled\ufeff today.")
+    with Session(engine) as s, s.begin():
+        outbox.raise_alert(s, hidden, dedup_key="zw", channels=channels.route(hidden), now=T0)
+
+    notify.deliver(engine, channels, now=T0, owner="t")
+
+    (received,) = smtp.messages
+    assert "Musk wins appeal" in received.message["Subject"]
+    for part in ("plain", "html"):
+        body = received.message.get_body((part,))
+        assert body is not None
+        content = body.get_content()
+        assert "Settled today." in content, part
+        assert not any(ch in content for ch in "\u200b\u2060\ufeff"), part

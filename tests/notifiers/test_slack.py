@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import outbox
-from monitor.domain import AlertDraft, Link
+from monitor.domain import AlertDraft, Evidence, Link
 from monitor.notifiers.base import Update
 
 TOKEN = "xoxb-1111-2222-SECRETTOKEN"
@@ -255,3 +255,36 @@ def test_secrets_never_reach_the_logs(
     assert "XXXXsecretXXXX" not in logged and "/hooks/" not in logged
     assert TOKEN not in logged and "SECRETTOKEN" not in logged
     assert "secret" not in repr(webhook.notifiers).lower() and TOKEN not in repr(bot.notifiers)
+
+
+def test_mrkdwn_and_zero_width_characters_from_feeds_do_not_format_or_hide_text(
+    engine: Engine, slack: FakeSlack, cfg: Path
+) -> None:
+    title = "Musk *wins* _big_ ~not~ `code` in court"
+    sentence = "Judge sets trial for *March* in Musk v. OpenAI, ruling says."
+    at = sentence.index("*March*")
+    d = draft(
+        headline=title,
+        summary="Read\u200b this\u2060 now: *urgent* and _new_",
+        evidence=Evidence(sentence, ((at, at + 7),)),
+        links=(Link("*Daily*", title, "https://daily.example/a_b~c"),),
+        first_reported_by="*Daily*",
+    )
+    raise_(engine, d, "mrkdwn")
+
+    notify.deliver(engine, bot_channels(cfg, slack), now=T0, owner="t")
+
+    (req,) = slack.posted()
+    joined = "\n".join(texts(req.body))
+    # Our own formatting only: every '*', '_', '~' and '`' left is one we wrote.
+    ours = joined.replace("*Why it fired:*", "").replace("*Reported by*", "").replace("*Was:*", "")
+    ours = ours.replace("*Now:*", "").replace("`musk-claim`", "")
+    ours = re.sub(r"<https?://[^|<> ]+\|", "", ours)  # link targets keep their characters
+    ours = ours.replace(
+        "• *\u2217Daily\u2217*", ""
+    )  # the outlet, bold, with its own asterisks inert
+    ours = ours.replace("*\u2217March\u2217*", "")  # the highlight, bold
+    assert not re.search(r"[*_~`]", ours), ours
+    assert "<https://daily.example/a_b~c|" in joined  # the link itself is untouched
+    assert "\u200b" not in joined and "\u2060" not in joined
+    assert "Read this now" in joined

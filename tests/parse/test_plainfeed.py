@@ -33,7 +33,8 @@ def _both(
     """(plainfeed's reading or None when it declines, feedparser's)."""
     headers = ({"content-type": content_type} if content_type else {}) | (extra or {})
     given = {**{k.lower(): v for k, v in headers.items()}, "content-location": URL}
-    fast = plainfeed.read(neutralise_entities(body), headers=given)
+    safe, safe_headers = neutralise_entities(body, given)
+    fast = plainfeed.read(safe, headers=safe_headers)
     try:
         result = parse_feed(body, url=URL, headers=headers, keep_html=False, plain_reader=False)
     except ParseError:
