@@ -13,7 +13,7 @@ WORKDIR /app
 # The pinned, hashed dependencies first, in a layer of their own: a code change does not
 # reinstall them, and a build next month installs what the tests ran on.
 COPY requirements.lock ./
-RUN pip install -r requirements.lock
+RUN pip install --require-hashes -r requirements.lock
 
 # The project itself without dependencies (the lock has them all); `pip check` fails the build
 # when the lock no longer satisfies the ranges in pyproject.toml.

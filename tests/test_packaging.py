@@ -74,12 +74,14 @@ def test_the_image_installs_the_locked_dependencies_before_the_project_without_i
         i for i, (w, a) in enumerate(DOCKERFILE) if w == "COPY" and "requirements.lock" in a
     )
     lock_install = next(
-        i for i, (w, a) in enumerate(DOCKERFILE) if w == "RUN" and "-r requirements.lock" in a
+        i
+        for i, (w, a) in enumerate(DOCKERFILE)
+        if w == "RUN" and "--require-hashes -r requirements.lock" in a
     )
     project_install = next(
         i
         for i, (w, a) in enumerate(DOCKERFILE)
-        if w == "RUN" and re.search(r"pip install .*\.(\s|$)", a)
+        if w == "RUN" and re.search(r"pip install (--\S+ )*\.(\s|$)", a)
     )
     assert lock_copy < lock_install < project_install
     assert "--no-deps" in DOCKERFILE[project_install][1], "the lock alone decides the versions"
@@ -350,7 +352,7 @@ def test_make_installs_from_the_dev_lock_then_the_project_without_dependencies(
     make_copy: Path,
 ) -> None:
     commands = _make(make_copy, "-n", "install")
-    assert "pip install -q -r requirements-dev.lock" in commands
+    assert "pip install -q --require-hashes -r requirements-dev.lock" in commands
     assert "pip install -q --no-deps -e ." in commands
     assert ".[dev]" not in commands
 
