@@ -1,5 +1,5 @@
 # make run   : the scheduler on SQLite with the shipped sources and rules (alerts on the console)
-# make test  : lint (ruff, mypy, hadolint) and the whole test suite
+# make test  : lint (ruff, mypy, hadolint, the compose schema) and the whole test suite
 # make bench : the benchmarks in bench/ (writes nothing into the tree)
 # make lock  : recompile requirements.lock and requirements-dev.lock from the ranges in pyproject.toml
 PYTHON ?= python3
