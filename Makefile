@@ -53,7 +53,8 @@ bench: $(STAMP) $(PEERS_STAMP)
 
 # Universal locks (every platform and Python 3.11+ in one file) with hashes; the dev lock is held
 # to the runtime lock's versions, so the image runs what the tests ran.
-UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock"
 lock: $(STAMP)
 	$(UV_COMPILE) $(LOCK_FLAGS) -o requirements.lock
 	$(UV_COMPILE) $(LOCK_FLAGS) --extra dev -c requirements.lock -o requirements-dev.lock
