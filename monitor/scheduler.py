@@ -11,15 +11,20 @@ import signal
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor.config.settings import Paths
+from monitor.config.settings import Paths, http_addr, http_token, reader_language
 from monitor.context import Context
 from monitor.deliver import channels as notify
 from monitor.errors import MonitorError
 from monitor.fetch.poller import make_pool
 from monitor.pipeline import run_cycle
+from monitor.web.health import Heartbeat, Probe
+
+if TYPE_CHECKING:
+    from monitor.web.app import Running
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +39,21 @@ class Service:
     def __init__(self, ctx: Context, pool: Executor | None) -> None:
         self.ctx = ctx
         self.pool = pool
+        # What /healthz reads: a tick may run as long as the lease it takes on its sources.
+        self.heartbeat = Heartbeat(
+            tick_seconds=TICK_SECONDS, stall=ctx.limits.total_timeout * 3 + 60
+        )
 
     async def tick(self) -> None:
         """Check the due sources (an edited sources.yaml applies at the next tick)."""
+        self.heartbeat.start()
         try:
             report = await run_cycle(self.ctx, due_only=True, pool=self.pool)
         except MonitorError as exc:
             log.error("cycle failed error=%s", exc)
             return
+        finally:
+            self.heartbeat.done()
         if report.sources:
             log.info(
                 "cycle done sources=%d ok=%d not_modified=%d failed=%d new=%d edited=%d alerts=%d",
@@ -86,6 +98,12 @@ async def _serve(paths: Paths) -> None:
         ctx.close()
         raise
     service = Service(ctx, pool)
+    try:
+        web = await _start_web(ctx, service.heartbeat)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        ctx.close()
+        raise
     extra = _extra_jobs(ctx)
     scheduler = AsyncIOScheduler(timezone=UTC)
     _job(scheduler, service.tick, TICK_SECONDS, "poll")
@@ -105,9 +123,26 @@ async def _serve(paths: Paths) -> None:
         running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         if running:
             await asyncio.wait(running, timeout=ctx.limits.total_timeout + 5)
+        if web is not None:
+            await web.stop()
         pool.shutdown(cancel_futures=True)
         ctx.close()
         log.info("stopped")
+
+
+async def _start_web(ctx: Context, heartbeat: Heartbeat) -> Running | None:
+    """The web pages in this process (MONITOR_HTTP_ADDR; `off`: none), judged healthy by this
+    scheduler's heartbeat."""
+    addr = http_addr()
+    if addr is None:
+        return None
+    from monitor.web.app import make_app, start
+
+    token = http_token()
+    app = make_app(
+        ctx.engine, Probe(ctx.engine, heartbeat=heartbeat), token=token, language=reader_language()
+    )
+    return await start(app, addr, token=token)
 
 
 def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:
