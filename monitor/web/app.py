@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy import Engine
 
-from monitor.config.settings import HttpAddress, Secret
+from monitor.config.settings import ENV_HTTP_ADDR, HttpAddress, Secret
 from monitor.errors import ConfigError
 from monitor.web.health import Probe
 from monitor.web.security import bearer_middleware, check_bind
@@ -84,7 +84,10 @@ async def start(app: web.Application, addr: HttpAddress, *, token: Secret | None
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise ConfigError(f"cannot listen on {addr}: {exc.strerror or exc}") from None
+        raise ConfigError(
+            f"cannot listen on {addr}: {exc.strerror or exc} (choose another with"
+            f" {ENV_HTTP_ADDR}, or off)"
+        ) from None
     port = addr.port
     for sock_addr in runner.addresses:
         if isinstance(sock_addr, tuple):

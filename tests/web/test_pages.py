@@ -7,6 +7,7 @@ import re
 
 import feedparser
 import httpx
+from liveweb import LiveWeb
 
 
 def test_the_dashboard_shows_the_claim_now_its_chart_the_ruling_and_the_stories(
@@ -35,9 +36,9 @@ def test_the_dashboard_shows_the_claim_now_its_chart_the_ruling_and_the_stories(
 
 
 def test_the_dashboard_speaks_french_when_the_reader_language_is_fr(
-    developments: str, live_web: object
+    developments: str, live_web: LiveWeb
 ) -> None:
-    url = live_web.start(developments, language="fr")  # type: ignore[attr-defined]
+    url = live_web.start(developments, language="fr")
     html = httpx.get(url + "/", timeout=30).text
     assert '<html lang="fr">' in html
     assert "Où en est le litige" in html and "Montant réclamé" in html
