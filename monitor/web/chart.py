@@ -119,6 +119,7 @@ def claim_chart(
         f'<path class="claim-line" d="{" ".join(path)}" fill="none" stroke="#b3261e"'
         ' stroke-width="3"/>'
     )
+    placed: list[tuple[float, float]] = []
     for t, a, display, _ in steps:
         assert a is not None
         px, py = x(t), y(a)
@@ -126,9 +127,17 @@ def claim_chart(
             f'<circle class="claim-point" cx="{px:.1f}" cy="{py:.1f}" r="5" fill="#b3261e">'
             f"<title>{escape(display)} · {escape(format_day(t))}</title></circle>"
         )
+        # Values confirmed close together would print over each other: a label that would
+        # touch one already placed moves down a line until it does not.
+        ly = py - 8
+        while any(abs(px - ox) < 110 and abs(ly - oy) < 15 for ox, oy in placed):
+            ly += 16
+        placed.append((px, ly))
+        anchor = "end" if px > LEFT + plot_w * 0.8 else "start"
+        lx = px - 8 if anchor == "end" else px + 8
         out.append(
-            f'<text x="{px + 8:.1f}" y="{py - 8:.1f}" font-size="13" fill="#222">'
-            f"{escape(display)}</text>"
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13"'
+            f' fill="#222">{escape(display)}</text>'
         )
     for t in (start, end):
         anchor = "start" if t == start else "end"
