@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select, text
+from sqlalchemy import Row, case, func, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 
+from monitor.domain import as_utc
 from monitor.storage.models import (
     Alert,
     Cycle,
@@ -235,14 +236,86 @@ def last_cycle(conn: Connection) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Numbers:
-    """What /metrics reports, read in one pass at scrape time."""
+class CycleTotals:
+    """Sums over the cycle table up to row `last_id`. Cycle rows are written once, when their
+    cycle ends, so sums over settled rows never change: a scrape adds only the rows written
+    since (by primary key) instead of reading a year of cycles again."""
 
-    cycles: int
-    cycle_seconds: float
+    last_id: int = 0
+    count: int = 0
+    seconds: float = 0.0
+    ok: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    last_success_at: datetime | None = None
+
+    def plus(self, other: CycleTotals) -> CycleTotals:
+        successes = [t for t in (self.last_success_at, other.last_success_at) if t is not None]
+        return CycleTotals(
+            last_id=max(self.last_id, other.last_id),
+            count=self.count + other.count,
+            seconds=self.seconds + other.seconds,
+            ok=self.ok + other.ok,
+            not_modified=self.not_modified + other.not_modified,
+            failed=self.failed + other.failed,
+            last_success_at=max(successes) if successes else None,
+        )
+
+
+def cycle_totals(
+    conn: Connection, settled: CycleTotals, *, settle_before: datetime
+) -> tuple[CycleTotals, CycleTotals]:
+    """(settled, all): `settled` extended by the rows after it that finished before
+    `settle_before`, and the totals over every row. Rows newer than that are counted but not
+    settled: on PostgreSQL a row can commit after one with a higher id, and waiting a while
+    lets it arrive before the watermark moves past it."""
+    if conn.dialect.name == "sqlite":
+        duration: Any = (
+            func.julianday(CYCLE.c.finished_at) - func.julianday(CYCLE.c.started_at)
+        ) * 86400.0
+    else:
+        duration = func.extract("epoch", CYCLE.c.finished_at - CYCLE.c.started_at)
+    old = CYCLE.c.finished_at < settle_before
+    # A cycle succeeded when at least one of its sources answered.
+    success = or_(CYCLE.c.failed < CYCLE.c.sources, CYCLE.c.sources == 0)
+    rows = conn.execute(
+        select(
+            old.label("old"),
+            func.max(CYCLE.c.id),
+            func.count(),
+            func.sum(duration),
+            func.sum(CYCLE.c.ok),
+            func.sum(CYCLE.c.not_modified),
+            func.sum(CYCLE.c.failed),
+            func.max(case((success, CYCLE.c.finished_at))),
+        )
+        .where(CYCLE.c.id > settled.last_id, CYCLE.c.finished_at.is_not(None))
+        # By the output column's name: PostgreSQL sees two different expressions in
+        # `finished_at < $1` and `finished_at < $2`.
+        .group_by(literal_column("old"))
+    ).all()
+    parts: dict[bool, CycleTotals] = {}
+    for is_old, last_id, count, seconds, ok, not_modified, failed, last_success in rows:
+        if isinstance(last_success, str):  # SQLite: max() of a CASE loses the column type
+            last_success = datetime.fromisoformat(last_success)
+        parts[bool(is_old)] = CycleTotals(
+            last_id=int(last_id),
+            count=int(count),
+            seconds=max(0.0, float(seconds or 0.0)),
+            ok=int(ok or 0),
+            not_modified=int(not_modified or 0),
+            failed=int(failed or 0),
+            last_success_at=as_utc(last_success) if last_success is not None else None,
+        )
+    settled = settled.plus(parts[True]) if True in parts else settled
+    return settled, settled.plus(parts[False]) if False in parts else settled
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """What /metrics reports besides the cycle totals, read at scrape time."""
+
     last_cycle_seconds: float | None
-    last_success_at: datetime | None
-    fetches: dict[str, int]
     sources_by_health: dict[str, int]
     sources_failing: int
     items: int
@@ -252,43 +325,13 @@ class Numbers:
     digest_runs: dict[str, int]
 
 
-def _seconds(start: datetime, end: datetime) -> float:
-    return max(0.0, (end - start).total_seconds())
-
-
 def numbers(conn: Connection) -> Numbers:
-    finished = CYCLE.c.finished_at.is_not(None)
-    totals = conn.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(CYCLE.c.ok), 0),
-            func.coalesce(func.sum(CYCLE.c.not_modified), 0),
-            func.coalesce(func.sum(CYCLE.c.failed), 0),
-        ).where(finished)
-    ).one()
-    # Durations summed in Python over (start, end) pairs would read every cycle row; the
-    # dialects differ in date arithmetic, so each gets its own expression.
-    if conn.dialect.name == "sqlite":
-        duration = (
-            func.julianday(CYCLE.c.finished_at) - func.julianday(CYCLE.c.started_at)
-        ) * 86400.0
-    else:
-        duration = func.extract("epoch", CYCLE.c.finished_at - CYCLE.c.started_at)
-    cycle_seconds = conn.execute(
-        select(func.coalesce(func.sum(duration), 0.0)).where(finished)
-    ).scalar_one()
     last = conn.execute(
         select(CYCLE.c.started_at, CYCLE.c.finished_at)
-        .where(finished)
+        .where(CYCLE.c.finished_at.is_not(None))
         .order_by(CYCLE.c.id.desc())
         .limit(1)
     ).first()
-    # A cycle succeeded when at least one of its sources answered.
-    last_success = conn.execute(
-        select(func.max(CYCLE.c.finished_at)).where(
-            finished, or_(CYCLE.c.failed < CYCLE.c.sources, CYCLE.c.sources == 0)
-        )
-    ).scalar_one()
     health = conn.execute(select(SOURCE.c.health, func.count()).group_by(SOURCE.c.health)).all()
     failing = conn.execute(select(func.count()).where(SOURCE.c.last_status == "error")).scalar_one()
     items = conn.execute(select(func.count()).select_from(ITEM)).scalar_one()
@@ -300,20 +343,12 @@ def numbers(conn: Connection) -> Numbers:
         select(DIGEST_RUN.c.status, func.count()).group_by(DIGEST_RUN.c.status)
     ).all()
     return Numbers(
-        cycles=int(totals[0]),
-        cycle_seconds=float(cycle_seconds or 0.0),
-        last_cycle_seconds=_seconds(last[0], last[1]) if last else None,
-        last_success_at=last_success,
-        fetches={
-            "ok": int(totals[1]),
-            "not_modified": int(totals[2]),
-            "failed": int(totals[3]),
-        },
+        last_cycle_seconds=max(0.0, (last[1] - last[0]).total_seconds()) if last else None,
         sources_by_health={str(h): int(n) for h, n in health},
         sources_failing=int(failing),
         items=int(items),
         items_unmatched=int(unmatched),
         alerts_by_kind={str(k): int(n) for k, n in by_kind},
         deliveries=deliveries_by_status(conn),
-        digest_runs={str(s): int(n) for s, n in digests},
+        digest_runs={str(st): int(n) for st, n in digests},
     )

@@ -12,6 +12,7 @@ from monitor.domain import AlertDraft, as_utc
 from monitor.notifiers.base import clean, cut, one_line, safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
+RELATED_LINKS = 5  # the first outlets; the story's page lists them all
 
 
 def _stamp(value: datetime) -> str:
@@ -78,7 +79,7 @@ def feed(
         else:
             page = f"{base_url}/#alert-{int(row['id'])}"
         _sub(entry, ns + "link", rel="alternate", href=page, type="text/html")
-        for link in draft.links:
+        for link in draft.links[:RELATED_LINKS]:
             url = safe_url(link.url)
             if url:
                 _sub(entry, ns + "link", rel="related", href=url, title=clean(link.outlet))

@@ -13,9 +13,10 @@ from markupsafe import Markup, escape
 
 from monitor.domain import as_utc
 
-WIDTH = 720
-HEIGHT = 280
-LEFT, RIGHT, TOP, BOTTOM = 70, 110, 20, 40
+WIDTH = 1000
+HEIGHT = 300
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+CHAR_WIDTH = 7.8  # of the 13 px labels, a little wide, so that labels never touch
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
@@ -119,7 +120,7 @@ def claim_chart(
         f'<path class="claim-line" d="{" ".join(path)}" fill="none" stroke="#b3261e"'
         ' stroke-width="3"/>'
     )
-    placed: list[tuple[float, float]] = []
+    placed: list[tuple[float, float, float]] = []  # left, right, baseline of each label
     for t, a, display, _ in steps:
         assert a is not None
         px, py = x(t), y(a)
@@ -127,17 +128,20 @@ def claim_chart(
             f'<circle class="claim-point" cx="{px:.1f}" cy="{py:.1f}" r="5" fill="#b3261e">'
             f"<title>{escape(display)} · {escape(format_day(t))}</title></circle>"
         )
-        # Values confirmed close together would print over each other: a label that would
-        # touch one already placed moves down a line until it does not.
+        # Right of its dot, or left of it near the right edge; a label that would touch one
+        # already placed (values confirmed close together) moves down a line until it does not.
+        width = CHAR_WIDTH * len(display)
+        right_side = px + 8 + width <= WIDTH - 4
+        x0 = px + 8 if right_side else px - 8 - width
         ly = py - 8
-        while any(abs(px - ox) < 110 and abs(ly - oy) < 15 for ox, oy in placed):
+        while any(
+            x0 < right + 6 and left < x0 + width + 6 and abs(ly - base_y) < 15
+            for left, right, base_y in placed
+        ):
             ly += 16
-        placed.append((px, ly))
-        anchor = "end" if px > LEFT + plot_w * 0.8 else "start"
-        lx = px - 8 if anchor == "end" else px + 8
+        placed.append((x0, x0 + width, ly))
         out.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="13"'
-            f' fill="#222">{escape(display)}</text>'
+            f'<text x="{x0:.1f}" y="{ly:.1f}" font-size="13" fill="#222">{escape(display)}</text>'
         )
     for t in (start, end):
         anchor = "start" if t == start else "end"

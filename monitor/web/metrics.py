@@ -5,7 +5,9 @@ output: the exposition format of prometheus-client."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed")
 FETCH_OUTCOMES = ("ok", "not_modified", "failed")
 SOURCE_HEALTH = ("ok", "down", "silent")
+# Cycle rows older than this are folded into the running totals (see q.cycle_totals).
+SETTLE = timedelta(minutes=2)
 
 
 class DatabaseCollector(Collector):
@@ -33,12 +37,18 @@ class DatabaseCollector(Collector):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.settled = q.CycleTotals()
+        self.lock = threading.Lock()  # scrapes run in worker threads
 
     def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily("monitor_database_up", "1 when the database answered this scrape.")
         try:
-            with self.engine.connect() as conn:
+            with self.lock, self.engine.connect() as conn:
                 n = q.numbers(conn)
+                settle_before = datetime.now(UTC) - SETTLE
+                self.settled, cycles = q.cycle_totals(
+                    conn, self.settled, settle_before=settle_before
+                )
         except SQLAlchemyError as exc:
             log.warning("metrics database error=%s", type(exc).__name__)
             up.add_metric([], 0)
@@ -50,8 +60,8 @@ class DatabaseCollector(Collector):
         yield SummaryMetricFamily(
             "monitor_cycle_duration_seconds",
             "Time each polling cycle took (cycles that checked at least one source).",
-            count_value=n.cycles,
-            sum_value=n.cycle_seconds,
+            count_value=cycles.count,
+            sum_value=cycles.seconds,
         )
         last = GaugeMetricFamily(
             "monitor_last_cycle_duration_seconds", "Time the last polling cycle took."
@@ -63,15 +73,15 @@ class DatabaseCollector(Collector):
             "monitor_last_successful_cycle_timestamp_seconds",
             "Unix time the last cycle in which at least one source answered finished.",
         )
-        if n.last_success_at is not None:
-            success.add_metric([], n.last_success_at.timestamp())
+        if cycles.last_success_at is not None:
+            success.add_metric([], cycles.last_success_at.timestamp())
         yield success
 
         fetches = CounterMetricFamily(
             "monitor_fetches", "Source checks by outcome.", labels=["outcome"]
         )
         for outcome in FETCH_OUTCOMES:
-            fetches.add_metric([outcome], n.fetches.get(outcome, 0))
+            fetches.add_metric([outcome], getattr(cycles, outcome))
         yield fetches
 
         failing = GaugeMetricFamily("monitor_sources_failing", "Sources whose last check failed.")
