@@ -98,9 +98,17 @@ def test_run_without_pages_when_the_address_is_off(config_dir: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
+    assert proc.stderr is not None
+    before = ""
+    deadline = time.monotonic() + 60
+    while "monitor running" not in before and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        before += line
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
+    err = before + err
     assert proc.returncode == 0, err
     assert "monitor running" in err and "web listening" not in err
 
