@@ -67,9 +67,8 @@ OUTLETS = [
     ("caixin.com", "zh"),
     ("courtlistener.com", "en"),
 ]
-CLAIMS = [  # (days before now, display, low, high)
-    (330, "$97.4bn", None, "97400000000"),
-    (250, "up to $100bn", None, "100000000000"),
+CLAIMS = [  # (days before now, display, low, high): a made-up history, not the dispute's
+    (300, "up to $79bn", None, "79000000000"),
     (140, "up to $134bn", None, "134000000000"),
     (60, "$79bn–$134bn", "79000000000", "134000000000"),
     (12, "$150bn", None, "150000000000"),
