@@ -54,7 +54,7 @@ def bearer_middleware(token: Secret | None) -> Middleware:
             given.strip().encode("utf-8", "surrogateescape"), expected
         ):
             return await handler(request)
-        log.info("web refused path=%s reason=no valid token", request.path)
+        log.info("web refused path=%s reason=no_valid_token", request.path)
         return web.Response(
             status=401,
             text="401: this page needs Authorization: Bearer <token>\n",

@@ -91,3 +91,22 @@ def test_the_json_api_gives_the_alerts_and_the_facts(web_url: str) -> None:
     assert httpx.get(web_url + "/api/alerts?limit=1", timeout=30).json()["alerts"][0] == alerts[0]
     assert httpx.get(web_url + "/api/alerts?limit=0", timeout=30).status_code == 400
     assert httpx.get(web_url + "/api/alerts?limit=x", timeout=30).status_code == 400
+
+
+def test_an_empty_database_gives_every_page_with_nothing_to_show(
+    db_url: str, live_web: LiveWeb
+) -> None:
+    url = live_web.start(db_url)
+    html = httpx.get(url + "/", timeout=30).text
+    for empty in (
+        "No claim amount confirmed yet.",
+        "No ruling yet.",
+        "No story yet.",
+        "Nothing waiting",
+    ):
+        assert empty in html
+    assert "<svg" not in html
+    parsed = feedparser.parse(httpx.get(url + "/feed.atom", timeout=30).content)
+    assert not parsed.bozo and parsed.entries == []
+    assert httpx.get(url + "/api/alerts", timeout=30).json() == {"alerts": []}
+    assert httpx.get(url + "/api/facts", timeout=30).json() == {"facts": []}
