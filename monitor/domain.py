@@ -120,7 +120,7 @@ class AlertDraft:
     """Everything a notifier needs to tell one development and why it fired.
 
     kind: claim (first value) | claim_change | ruling | match | amount | source_down |
-    source_recovered | source_silent. `headline` is what happened ("Claim amount: up to $134bn
+    source_recovered | source_silent. `headline` is what happened ("Claimed amount: up to $134bn
     → $150bn"); `evidence` is the sentence that matched, with the value highlighted; `links`
     are the outlets (first reporter first). Stored as JSON in alert.payload (`to_json`).
     """

@@ -180,7 +180,9 @@ async def run_cycle(
 
     channels = ctx.channels()
     # rules → observations → facts and stories → alerts in the outbox (developments.matching)
-    report.alerts += match_backlog(ctx, route=channels.route, now=now)
+    report.alerts += match_backlog(
+        ctx, route=channels.route, now=now, language=channels.config.language
+    )
     # source health → "down", "silent" and "recovered" alerts (deliver.health)
     with Session(ctx.engine) as session, session.begin():
         silence = {s.name: s.expected_silence for s in configured}
@@ -190,7 +192,7 @@ async def run_cycle(
     return _finish(ctx, report)
 
 
-def match_backlog(ctx: Context, *, route: Route, now: datetime) -> int:
+def match_backlog(ctx: Context, *, route: Route, now: datetime, language: str = "en") -> int:
     """Run the rules over every item they have not read yet: this cycle's new and edited
     items, and any left by a run that stopped between storing and matching. The rule set is
     only compiled when there is something to read (a cycle of 304s never pays for it)."""
@@ -208,7 +210,9 @@ def match_backlog(ctx: Context, *, route: Route, now: datetime) -> int:
             with ctx.engine.begin() as conn:
                 item_store.mark_all_matched(conn)
             return alerts
-        found = matching.process(ctx.engine, ids, ruleset=ruleset, route=route, now=now)
+        found = matching.process(
+            ctx.engine, ids, ruleset=ruleset, route=route, now=now, language=language
+        )
         alerts += len(found.alerts)
         if len(ids) < BACKLOG_BATCH:
             return alerts

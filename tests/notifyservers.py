@@ -207,7 +207,7 @@ def draft(n: int = 1, **kw: Any) -> AlertDraft:
     end = sentence.index("bn") + 2
     values: dict[str, Any] = {
         "kind": "claim_change",
-        "headline": f"Claim amount: up to $134bn → up to ${130 + n}bn",
+        "headline": f"Claimed amount: up to $134bn → up to ${130 + n}bn",
         "severity": "alert",
         "topic": "musk-v-openai",
         "rule": "musk-claim",

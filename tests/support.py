@@ -44,12 +44,19 @@ def fixture_index(feeds: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def feed(outlet: str, lang: str, entries: list[tuple[str, str, str]], *, hour: int = 10) -> bytes:
+def feed(
+    outlet: str,
+    lang: str,
+    entries: list[tuple[str, str, str]],
+    *,
+    hour: int = 10,
+    day: str = "Mon, 18 May 2026",
+) -> bytes:
     """RSS of (guid, title, text) published by `outlet` (links on the outlet's own host) at
-    `hour` o'clock on 18 May 2026."""
+    `hour` o'clock on `day`."""
     items = "".join(
         f"<item><guid>{outlet}-{g}</guid><title>{t}</title><link>https://{outlet}/{g}</link>"
-        f"<description>{d}</description><pubDate>Mon, 18 May 2026 {hour:02d}:00:00 GMT</pubDate></item>"
+        f"<description>{d}</description><pubDate>{day} {hour:02d}:00:00 GMT</pubDate></item>"
         for g, t, d in entries
     )
     return (

@@ -39,7 +39,8 @@ def backtest(
                 ruleset = ctx.ruleset()
             from monitor.developments.matching import replay
 
-            found = replay(ctx.engine, ruleset=ruleset, since=parse_day(since))
+            language = ctx.channels().config.language
+            found = replay(ctx.engine, ruleset=ruleset, since=parse_day(since), language=language)
         finally:
             ctx.close()
         if json_out:

@@ -327,6 +327,9 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
         typer.echo(
             f"alerts: {data['alerts']}; deliveries pending {data['deliveries_pending']}, failed {data['deliveries_failed']}"
         )
+        if data["unread_languages"]:
+            counts = ", ".join(f"{lang} {n}" for lang, n in data["unread_languages"].items())
+            typer.echo(f"items in languages the rules do not fully read: {counts}")
 
 
 @db_app.command("upgrade")

@@ -10,6 +10,7 @@ ever *named* (`*_env` keys) and read from the environment when the notifiers are
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -124,6 +125,8 @@ class NotifyConfig:
     templates_dir: Path | None = None
     failure_threshold: int = 3
     origin: str = ENVIRONMENT
+    # The readers' language: alerts, the digest and the pages are worded in it.
+    language: str = ""
 
     def smtp_settings(self, environ: Mapping[str, str]) -> SmtpSettings | None:
         if self.smtp is None:
@@ -131,7 +134,21 @@ class NotifyConfig:
         return self.smtp.settings(BuildContext(environ=environ, source=self.origin))
 
 
-_TOP_KEYS = ("channels", "smtp", "digest", "templates", "health")
+_TOP_KEYS = ("channels", "smtp", "digest", "templates", "health", "language")
+# Languages the alerts can be worded in (monitor/developments/wording.py).
+READER_LANGUAGES = ("en", "fr")
+
+
+def reader_language(value: object, *, path: str, line: int | None = None) -> str:
+    """`en` or `fr` (`language:` in notifiers/, else MONITOR_LANGUAGE); else a located error."""
+    code = str(value).strip().lower()
+    if code not in READER_LANGUAGES:
+        raise ConfigError(
+            f"language: {value!r} is not one of {', '.join(READER_LANGUAGES)}",
+            path=path,
+            line=line,
+        )
+    return code
 
 
 def config_files(notifiers_dir: Path) -> list[Path]:
@@ -148,8 +165,14 @@ def load(notifiers_dir: Path, environ: Mapping[str, str] | None = None) -> Notif
     env = os.environ if environ is None else environ
     files = config_files(notifiers_dir)
     if not files:
-        return from_environment(env, templates_dir=notifiers_dir / "templates")
-    return from_files(files, templates_base=notifiers_dir)
+        config = from_environment(env, templates_dir=notifiers_dir / "templates")
+    else:
+        config = from_files(files, templates_base=notifiers_dir)
+    if config.language:
+        return config
+    given = env.get("MONITOR_LANGUAGE")
+    language = reader_language(given, path="MONITOR_LANGUAGE") if given else "en"
+    return dataclasses.replace(config, language=language)
 
 
 def from_files(files: list[Path], *, templates_base: Path) -> NotifyConfig:
@@ -172,7 +195,7 @@ def from_files(files: list[Path], *, templates_base: Path) -> NotifyConfig:
                     path=name,
                     line=yamlfile.line_of(data, [key]),
                 )
-        for key in ("smtp", "digest", "templates", "health"):
+        for key in ("smtp", "digest", "templates", "health", "language"):
             if key in data:
                 if key in single:
                     raise ConfigError(
@@ -209,6 +232,10 @@ def from_files(files: list[Path], *, templates_base: Path) -> NotifyConfig:
             path=name,
             line=yamlfile.line_of(data, ["digest"]),
         )
+    language = ""  # not set in the files: the environment decides (see `load`)
+    if "language" in single:
+        value, name, data = single["language"]
+        language = reader_language(value, path=name, line=yamlfile.line_of(data, ["language"]))
     return NotifyConfig(
         channels=tuple(channels),
         smtp=smtp,
@@ -216,6 +243,7 @@ def from_files(files: list[Path], *, templates_base: Path) -> NotifyConfig:
         templates_dir=templates,
         failure_threshold=health.failure_threshold,
         origin=", ".join(str(p) for p in files),
+        language=language,
     )
 
 

@@ -72,6 +72,10 @@ class DigestData:
     # Rulings only the news reported, past the grace period: a standing state, like unhealthy
     # sources, so not counted as the day's developments (but the digest is not empty).
     news_only: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
+    # Rulings of the window one outlet reported so far: shown as waiting, not as developments.
+    pending: list[reports.NewsOnlyRulingRow] = field(default_factory=list)
+    # Where the dispute stands when the day brought nothing: the last ruling told.
+    last_ruling: Development | None = None
 
     @property
     def count(self) -> int:
@@ -85,7 +89,7 @@ class DigestData:
 
     @property
     def empty(self) -> bool:
-        return self.count == 0 and not self.unhealthy and not self.news_only
+        return self.count == 0 and not self.unhealthy and not self.news_only and not self.pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +145,37 @@ def collect(
         data.claims.append(
             ClaimHistory(subject, current.topic, current, tuple(facts[-10:]), changed)
         )
-    data.stories = reports.stories_between(engine, start, end, limit=settings.top_stories)
+    _each_development_once(engine, data)
+    data.stories = [
+        s
+        for s in reports.stories_between(engine, start, end, limit=settings.top_stories * 3)
+        if s.id not in {d.draft.story_id for d in data.alerts}
+    ][: settings.top_stories]
+    data.pending = reports.unalerted_rulings(engine, start, end)
+    last = reports.last_alert_of_kind(engine, "ruling", end)
+    if last is not None:
+        draft = AlertDraft.from_json(last.payload)
+        data.last_ruling = Development(last.id, last.kind, last.severity, last.created_at, draft)
     if end > now - timedelta(days=2):  # the current state only describes recent days
         data.unhealthy = reports.unhealthy_sources(engine)
         data.news_only = news_only_rulings(engine, min(end, now), settings)
     return data
+
+
+def _each_development_once(engine: Engine, data: DigestData) -> None:
+    """A rule's alert whose every item is already in a claim or a ruling told the same day
+    (the wide damages-figure net, say) tells nothing new: it is left out of the list."""
+    told = [d.draft.story_id for d in (*data.claim_alerts, *data.rulings) if d.draft.story_id]
+    others = [d.draft.story_id for d in data.other if d.draft.story_id]
+    items = reports.story_items(engine, [*told, *others])
+    known = set().union(*(items.get(s, set()) for s in told)) if told else set()
+    data.other = [
+        d
+        for d in data.other
+        if not (
+            d.draft.story_id and items.get(d.draft.story_id) and items[d.draft.story_id] <= known
+        )
+    ]
 
 
 def news_only_rulings(

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from monitor.deliver import outbox
 from monitor.developments import wording
 from monitor.developments.facts import observe
-from monitor.developments.stories import Attached, ItemRef, attach
+from monitor.developments.stories import Attached, ItemRef, attach, attach_ruling, decision_key
 from monitor.domain import AlertDraft, Item, Link, Observation
 from monitor.storage import findings as q
 from monitor.storage import items as item_store
@@ -47,8 +47,10 @@ def process(
     ruleset: RuleSet,
     route: Route,
     now: datetime,
+    language: str = "en",
 ) -> Result:
-    """Run the rules over the given stored items and raise what they find."""
+    """Run the rules over the given stored items and raise what they find, worded in
+    `language` (the readers')."""
     result = Result()
     with engine.connect() as conn:
         loaded = item_store.load(conn, item_ids)
@@ -66,7 +68,7 @@ def process(
             quiet.append((item_id, content_hash))
             continue
         with Session(engine) as session, session.begin():
-            _one_item(session, item_id, item, evaluation, route, now, result)
+            _one_item(session, item_id, item, evaluation, route, now, result, language)
             item_store.mark_matched(session.connection(), [(item_id, content_hash)])
     if quiet:
         with engine.begin() as conn:
@@ -82,7 +84,9 @@ class Replayed:
     draft: AlertDraft
 
 
-def replay(engine: Engine, *, ruleset: RuleSet, since: datetime | None = None) -> list[Replayed]:
+def replay(
+    engine: Engine, *, ruleset: RuleSet, since: datetime | None = None, language: str = "en"
+) -> list[Replayed]:
     """Replay stored items (oldest first) through `ruleset` on an empty slate of facts, stories
     and alerts, and return the alerts that would have been raised. Everything is rolled back:
     nothing is stored and nothing is sent."""
@@ -99,7 +103,16 @@ def replay(engine: Engine, *, ruleset: RuleSet, since: datetime | None = None) -
                     if not evaluation.observations:
                         continue
                     result = Result()
-                    _one_item(session, item_id, item, evaluation, _nowhere, item.published, result)
+                    _one_item(
+                        session,
+                        item_id,
+                        item,
+                        evaluation,
+                        _nowhere,
+                        item.published,
+                        result,
+                        language,
+                    )
                     session.flush()
                     for alert_id in result.alerts:
                         alert = session.get(AlertRow, alert_id)
@@ -124,8 +137,9 @@ def _one_item(
     route: Route,
     now: datetime,
     result: Result,
+    language: str,
 ) -> None:
-    ctx = _ItemContext(session, item_id, item, route, now, result)
+    ctx = _ItemContext(session, item_id, item, route, now, result, language)
     told: set[str] = set()
     for obs in evaluation.observations:
         q.record_observation(session, item_id, obs, now=now)
@@ -151,6 +165,7 @@ class _ItemContext:
     route: Route
     now: datetime
     result: Result
+    language: str
     outlet: str = ""
     from_court: bool = False
     ref: ItemRef = field(init=False)
@@ -180,7 +195,14 @@ class _ItemContext:
 
     def update(self, att: Attached) -> None:
         _update(
-            self.session, att, self.item, self.outlet, self.result, self.now, court=self.from_court
+            self.session,
+            att,
+            self.item,
+            self.outlet,
+            self.result,
+            self.now,
+            court=self.from_court,
+            language=self.language,
         )
 
 
@@ -196,21 +218,42 @@ def _on_claim(ctx: _ItemContext, obs: Observation) -> None:
     )
     att = ctx.attach(obs, "claim", value_key=fact.value_key)
     if change is not None:
-        draft = wording.claim_alert(ctx.session, obs, change, att.story)
+        draft = wording.claim_alert(ctx.session, obs, change, att.story, language=ctx.language)
         ctx.raise_alert(draft, f"{obs.subject}:{fact.value_key}", att.story)
     else:
         ctx.update(att)
 
 
 def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
-    """A ruling: alert once the court record or enough outlets report it; then the thread."""
-    att = ctx.attach(obs, "ruling")
+    """A ruling: the reports of one decision form one story, whatever each calls the motion;
+    the alert goes out once the court record or enough outlets report it, then the thread."""
+    value = obs.value
+    key = decision_key(
+        str(value.get("kind") or "other"),
+        value.get("decided_on"),
+        min(ctx.item.published, ctx.now),
+    )
+    att = attach_ruling(
+        ctx.session,
+        ctx.ref,
+        topic=obs.topic,
+        key=key,
+        weak=value.get("question") == "other",
+        now=ctx.now,
+        from_court=ctx.from_court,
+        undated=ctx.item.published_guessed and not value.get("decided_on"),
+    )
+    # The story's kind is what its reports say (the court record first), not the first one's.
+    reading = wording.story_ruling(q.story_values(ctx.session, att.story.id or 0, kind="ruling"))
+    att.story.subject = f"ruling:{obs.topic}:{reading.get('kind') or value.get('kind') or 'other'}"
+    ctx.session.add(att.story)
     alert = q.alert_of_story(ctx.session, att.story.id or 0)
     corroborated = att.story.from_court or len(att.story.outlets) >= max(1, obs.corroboration)
-    if alert is None and corroborated:
-        ctx.raise_alert(
-            wording.ruling_alert(ctx.session, obs, att.story), f"ruling:{att.story.id}", att.story
-        )
+    # A story whose reports could not tell what was decided waits for one that can.
+    told = reading.get("question") not in (None, "other") or reading.get("kind") != "other"
+    if alert is None and corroborated and told:
+        draft = wording.ruling_alert(ctx.session, obs, att.story, language=ctx.language)
+        ctx.raise_alert(draft, f"ruling:{att.story.id}", att.story)
     else:
         ctx.update(att)
 
@@ -221,7 +264,7 @@ def _on_match(ctx: _ItemContext, obs: Observation) -> None:
     att = ctx.attach(obs, obs.kind, value_key=obs.value_key if obs.kind == "amount" else None)
     if att.created:
         ctx.raise_alert(
-            wording.match_alert(ctx.session, obs, att.story),
+            wording.match_alert(ctx.session, obs, att.story, language=ctx.language),
             f"{obs.subject}:{att.story.id}",
             att.story,
         )
@@ -254,6 +297,7 @@ def _update(
     now: datetime,
     *,
     court: bool = False,
+    language: str = "en",
 ) -> None:
     """Later copies of an alerted story go into the alert's thread, once per new outlet."""
     if att.created or not (att.new_outlet or court):
@@ -268,7 +312,7 @@ def _update(
         published=item.published,
         language=item.language,
     )
-    note = wording.update_note(outlet, att.story, court=court)
+    note = wording.update_note(outlet, att.story, court=court, language=language)
     outbox.add_update(
         session,
         alert.id,

@@ -1,7 +1,8 @@
 """Stories: the items that report one development, across outlets and languages.
 
-Claim stories are keyed by the fact's value, ruling stories by the ruling's kind within a week
-(language does not matter), other stories by similar titles within 72 hours (rapidfuzz
+Claim stories are keyed by the fact's value; ruling stories by the decision: the family of the
+question decided and the day (`same_decision`), whatever each outlet calls the motion and in
+whatever language; other stories by similar titles within 72 hours (rapidfuzz
 token_set_ratio on folded titles; it gives 100 whenever one title's words are a subset of the
 other's, so short titles must also share most of their words)."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz
 from sqlmodel import Session
@@ -19,7 +20,11 @@ from monitor.storage import findings as q
 from monitor.storage.models import Story
 
 TITLE_WINDOW = timedelta(hours=72)
-RULING_WINDOW = timedelta(days=7)
+# How far back a ruling story is looked for: reports trail a decision by days, rarely weeks.
+RULING_WINDOW = timedelta(days=45)
+# Kinds that outlets use for one decision: the January ruling on the defendants' dispositive
+# motions is "motion to dismiss denied" in some reports and "summary judgment denied" in others.
+FAMILY = {"dismissal": "dispositive", "summary_judgment": "dispositive"}
 SIMILAR = 80
 SHORT_TITLE_WORDS = 5
 _NON_WORD = re.compile(r"[^\w]+")
@@ -72,6 +77,34 @@ def attach(
     story = _find(
         session, topic=topic, kind=kind, subject=subject, value_key=value_key, title=title, now=now
     )
+    return _link(
+        session,
+        item,
+        story,
+        topic=topic,
+        kind=kind,
+        subject=subject,
+        value_key=value_key,
+        title=title,
+        now=now,
+        from_court=from_court,
+    )
+
+
+def _link(
+    session: Session,
+    item: ItemRef,
+    story: Story | None,
+    *,
+    topic: str,
+    kind: str,
+    subject: str | None,
+    value_key: str | None,
+    title: str,
+    now: datetime,
+    from_court: bool,
+) -> Attached:
+    """Link the item to `story`, or to a new story it starts."""
     created = story is None
     if story is None:
         story = Story(
@@ -118,14 +151,100 @@ def _find(
 ) -> Story | None:
     if value_key is not None and subject is not None:
         return q.story_by_value(session, topic=topic, subject=subject, value_key=value_key)
-    if kind == "ruling":
-        found = q.recent_stories(
-            session, topic=topic, kind=kind, subject=subject, since=now - RULING_WINDOW
-        )
-        return found[0] if found else None
     for story in q.recent_stories(
         session, topic=topic, kind=kind, subject=subject, since=now - TITLE_WINDOW
     ):
         if similar_titles(title, story.norm_title):
             return story
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionKey:
+    """What places a decision: the family of its question and its day, exact (the report says
+    "on Tuesday", "January 7", or it is the court record) or estimated (the report's date)."""
+
+    family: str
+    day: date
+    exact: bool
+
+    def text(self) -> str:
+        return f"{self.family}{'@' if self.exact else '~'}{self.day.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> DecisionKey | None:
+        m = re.fullmatch(r"([a-z_]+)([@~])(\d{4}-\d{2}-\d{2})", text or "")
+        if m is None:
+            return None
+        return cls(m.group(1), date.fromisoformat(m.group(3)), m.group(2) == "@")
+
+
+def decision_key(kind: str, decided_on: str | None, reported: datetime) -> DecisionKey:
+    day = date.fromisoformat(decided_on) if decided_on else None
+    return DecisionKey(FAMILY.get(kind, kind), day or reported.date(), day is not None)
+
+
+def same_decision(report: DecisionKey, story: DecisionKey, *, weak: bool = False) -> int | None:
+    """How far apart (days) a report and a story's decision are when the report tells of the
+    story's decision, else None. Families must agree, unless the report could not tell what
+    was decided (`weak`). Exact days agree within 10 days (a decision from the bench, then the
+    written order); a report's own date may trail the decision by three weeks (and precede it
+    by a day: time zones); an estimated story day is the date of its first report, so the
+    decision is at most two weeks before it; two reports' dates, a month apart at most."""
+    if report.family != story.family and not weak:
+        return None
+    gap = (report.day - story.day).days
+    if report.exact and story.exact:  # an order from the bench, then its written form
+        ok = abs(gap) <= 10
+    elif report.exact:  # the story's day is when it was first reported
+        ok = -14 <= gap <= 10
+    elif story.exact:  # the report's day is when it was published
+        ok = -1 <= gap <= 21
+    else:
+        ok = -7 <= gap <= 30
+    if weak:  # no family to go by: only a decision of the same days
+        ok = ok and abs(gap) <= 3
+    return abs(gap) if ok else None
+
+
+def attach_ruling(
+    session: Session,
+    item: ItemRef,
+    *,
+    topic: str,
+    key: DecisionKey,
+    weak: bool,
+    now: datetime,
+    from_court: bool = False,
+    undated: bool = False,
+) -> Attached:
+    """Find the story of the decision this item reports (or start one) and link the item.
+    An `undated` report (its feed gave no date, its text names no day) joins the story of its
+    family seen last, if any was seen within RULING_WINDOW."""
+    subject = f"ruling:{topic}:{key.family}"  # the kind its reports settle on replaces it
+    best: tuple[int, Story] | None = None
+    for story in q.recent_stories(
+        session, topic=topic, kind="ruling", subject=None, since=now - RULING_WINDOW
+    ):
+        known = DecisionKey.parse(story.value_key)
+        if known is None:
+            continue
+        if undated:
+            if known.family == key.family or weak:
+                best = (0, story)  # the most recently seen comes first
+                break
+            continue
+        gap = same_decision(key, known, weak=weak)
+        if gap is not None and (best is None or gap < best[0]):
+            best = (gap, story)
+    if best is None:
+        return _link(session, item, None, topic=topic, kind="ruling", subject=subject,
+                     value_key=key.text(), title=norm_title(item.title), now=now,
+                     from_court=from_court)  # fmt: skip
+    story = best[1]
+    known = DecisionKey.parse(story.value_key)
+    if key.exact and known is not None and not known.exact and not weak:
+        story.value_key = key.text()  # the first report to say the day places the story
+    return _link(session, item, story, topic=topic, kind="ruling", subject=subject,
+                 value_key=story.value_key, title=story.norm_title, now=now,
+                 from_court=from_court)  # fmt: skip

@@ -50,6 +50,17 @@ _REDIRECTORS = {
 }
 
 
+# News searches: their items are other outlets' articles, each naming its outlet.
+NEWS_SEARCH_HOSTS = frozenset({"news.google.com", "www.bing.com", "bing.com"})
+
+
+def is_news_search(url: str) -> bool:
+    try:
+        return (urlsplit(url).hostname or "").lower() in NEWS_SEARCH_HOSTS
+    except ValueError:
+        return False
+
+
 def unwrap(url: str) -> str:
     """The target of a news-search redirect link, when it is in the URL; else `url`."""
     for _ in range(3):

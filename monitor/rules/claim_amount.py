@@ -18,11 +18,25 @@ from monitor.rules.money import MoneyMention, decimal_str, format_range
 from monitor.rules.query import TermIndex
 from monitor.rules.topic import CompiledTopic
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]")
+# Words of the alphabetic scripts (Latin with the Vietnamese đ, Cyrillic), one token per CJK
+# character, one per Korean word (its syllables are written together).
+_TOKEN = re.compile(r"[a-z0-9\u0111\u0430-\u044f]+(?:'[a-z]+)?|[\u3040-\u9fff]|[\uac00-\ud7af]+")
 _CLAUSE_END = re.compile(r";|\(|（|，|,|\. ")
 # The rest of a CJK clause after a figure (up to 、。, or ;), and parentheses to skip.
 _VERB_FINAL_CLAUSE = re.compile(r"[^、。，,;；]{0,30}")
 _PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
+# The figure restated in won after it ("1천340억 달러, 우리 돈 198조 원을 요구했다"): an aside.
+_WON_ASIDE = re.compile(
+    r"^\s*,\s*(?:우리\s?돈|한화|원화)(?:로)?\s*(?:약\s*)?[\d.,]+\s*[조억만천]*\s*원"
+)
+_AND_LAST = re.compile(
+    r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
+    r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
+)
+# Unambiguous "from" words (the Romance "de"/"da" are everywhere and prove nothing alone).
+_FROM_WORD = re.compile(r"(?<![a-z])(?:from|von)\s")
+_CJK_CHAR = re.compile(r"[\u3040-\u9fff]")
+_WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
 SUSPECT_FLAGS = frozenset({"long-scale", "english-scale", "ambiguous-separator"})
 
@@ -152,11 +166,25 @@ class ClaimAmountMatcher:
         payer = self.topic.payer_after(right)
         if payer is not None and self._other_payer(text, mentions, j, payer):
             return False, False, f"{m.text!r} is asked from one defendant, another from another"
+        worth = cl.CLAIM_WORTH_RE.search(left)
+        # "In the case OpenAI is worth $500bn": a defendant right before the verb is the subject,
+        # unless it closes the claim's "against OpenAI" or "against OpenAI and Microsoft".
+        if worth and (
+            not self.topic.defendants_in(_last_tokens(worth.group(), 4))
+            or _AND_LAST.search(worth.group())
+        ):
+            return True, True, f"{m.text!r} is what the claim is worth ({worth.group().strip()!r})"
+        # Next to the figure: one word, or a few CJK characters ("1300亿美元的天价赔偿").
+        near_right = [
+            c
+            for c in claim_right
+            if _tokens_between(right[: c[0]]) <= (3 if _CJK_CHAR.search(right[: c[0]]) else 1)
+        ]
         if (
             claim_left
             and distract_left
             and distract_left[-1][1] > claim_left[-1][1]
-            and not claim_right
+            and not near_right
         ):
             word = left[slice(*distract_left[-1])]
             return (
@@ -164,8 +192,17 @@ class ClaimAmountMatcher:
                 False,
                 f"{m.text!r}: {word!r} is closer than {left[slice(*claim_left[-1])]!r}",
             )
+        # "raise $40bn while the lawsuit goes on": a distracting verb right before the figure
+        # wins over a claim noun a few words after it ("a $40bn lawsuit" stays a claim).
+        if distract_left and not claim_left and claim_right and not near_right:
+            return (
+                False,
+                False,
+                f"{m.text!r}: {left[slice(*distract_left[-1])]!r} is closer than "
+                f"{right[slice(*claim_right[0])]!r}",
+            )
         if not claim_left and not claim_right and not distract_left:
-            tail = _VERB_FINAL_CLAUSE.match(_PAREN.sub("", text[end:]))
+            tail = _VERB_FINAL_CLAUSE.match(_WON_ASIDE.sub("", _PAREN.sub("", text[end:])))
             if tail and not cl.DISTRACTOR_RE.search(tail.group()):
                 end_cue = cl.CLAIM_CLAUSE_END_RE.search(tail.group())
                 if end_cue:
@@ -179,7 +216,13 @@ class ClaimAmountMatcher:
         return False, False, f"{m.text!r}: no claiming word near it"
 
     def _other_payer(self, text: str, mentions: list[MoneyMention], j: int, payer: int) -> bool:
-        """Whether another figure of the sentence is owed by another single defendant."""
+        """Whether another figure of the sentence is owed by another single defendant, or the
+        sentence asks another sum from another one ("... with a smaller sum sought from
+        Microsoft")."""
+        for hit in _FROM_WORD.finditer(text, mentions[j].folded_span[1]):
+            other_payer = self.topic.payer_after(text[hit.start() :])
+            if other_payer is not None and other_payer != payer:
+                return True
         for k, other in enumerate(mentions):
             if k == j:
                 continue
@@ -212,6 +255,10 @@ class ClaimAmountMatcher:
                 currency, assumed = m.currency, False
                 if currency is None:
                     if not (opts.assume_currency and m.has_scale) or doc.has_foreign_currency:
+                        continue
+                    if _WON_SCALE.search(m.text):
+                        # Korean news writes dollars with 달러 every time: a bare 조/억 is won.
+                        reasons.add(segment, f"{m.text!r}: a Korean figure without 달러 is in won")
                         continue
                     currency, assumed = opts.currency, True
                 if currency != opts.currency or m.point < opts.min_amount:

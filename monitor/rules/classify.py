@@ -99,7 +99,11 @@ def answer(record_id: str, evaluation: Evaluation) -> dict[str, Any]:
         out["claim_suspect"] = claim.suspect
         out["claim_evidence"] = claim.evidence.marked("[", "]")
     if ruling is not None:
-        out["ruling"] = {"kind": ruling.value["kind"], "outcome": ruling.value["outcome"]}
+        out["ruling"] = {
+            k: ruling.value[k]
+            for k in ("kind", "outcome", "question", "result", "decided_on")
+            if k in ruling.value
+        }
     return out
 
 

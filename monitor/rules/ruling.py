@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
 from monitor.domain import Evidence, Observation
+from monitor.parse.textnorm import fold_str
+from monitor.rules import decision
 from monitor.rules.base import CompiledRule, Document, Reasons, RuleOptions, RuleResult
 from monitor.rules.court_record import classify_docket_entry
 from monitor.rules.lexicon import rulings as rl
@@ -22,6 +25,17 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3040-\u9fff]{1,2}")
 _CJK = re.compile(r"[\u3040-\u9fff]")
 _RANK = {k: i for i, k in enumerate(rl.KIND_PRIORITY)}
 MAX_GAP_TOKENS = 35
+
+
+def _precedence(found: Decision, order: int) -> tuple[int, int, int]:
+    """Which of an item's decisions sums it up: a verdict or an appeal (the news of its day),
+    then the first decision read whose kind the words tell (title first), by kind on a tie."""
+    head = 0 if found.kind in ("verdict", "appeal") else 2 if found.kind == "other_weak" else 1
+    return (head, found.segment, _RANK.get(found.kind, 99) * 1000 + order)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 class RulingRule(RuleOptions):
@@ -47,6 +61,7 @@ class Decision:
     segment: int
     spans: tuple[tuple[int, int], ...]
     reason: str
+    verb_at: int = 0  # where the decision's verb starts in the folded sentence
 
 
 def _tokens(text: str) -> int:
@@ -106,6 +121,9 @@ class RulingMatcher:
             and not rl.JURY_NOT_YET.match(text[m.end() : m.end() + 16])
         ]
         found += [(m.start(), m.end(), "appeal") for m in rl.APPEAL_RE.finditer(text)]
+        found += [(m.start(), m.end(), "court") for m in rl.ORDER_CITED_RE.finditer(text)]
+        # A motion decided in the passive ("the injunction was denied") needs no court named.
+        found += [(m.start(), m.start(), "court") for m in rl.DECIDED_SUBJECT_RE.finditer(text)]
         found += [(m.start(), m.end(), "court") for m in rl.COURT_RE.finditer(text)]
         if self.topic.judge_re is not None:
             found += [(m.start(), m.end(), "court") for m in self.topic.judge_re.finditer(text)]
@@ -142,6 +160,23 @@ class RulingMatcher:
             if decision is not None:
                 out.append(decision)
         return out
+
+    def headline_decision(self, doc: Document, i: int) -> Decision | None:
+        """A title that carries the decision in a headline's shorthand ("lawsuit dismissed on
+        statute-of-limitations grounds", "Musk loses bid to ..."), when no verb read one."""
+        segment = doc.segments[i]
+        text = segment.folded.text
+        m = rl.HEADLINE_DECISION_RE.search(text)
+        if m is None or rl.VOLUNTARY_RE.search(text) or rl.HEDGE_RE.search(text[: m.start()]):
+            return None
+        if self.topic.sentence_excluded(doc, i) or rl.OTHER_CASE_RE.search(text):
+            return None
+        kind = self._kind(text, "", "court")
+        if kind == "other_weak":
+            kind = self._item_kind(doc) or kind
+        span = segment.folded.span(m.start(), m.end())
+        reason = f"{kind}: headline {m.group()!r}"
+        return Decision(kind, segment.text.strip(), i, (span,), reason, m.start())
 
     def _decision(
         self,
@@ -190,7 +225,8 @@ class RulingMatcher:
         f = segment.folded
         spans = (f.span(actor[0], actor[1]), f.span(v.start(), v.end()))
         outcome = _outcome(segment.text, f.span(v.start(), v.end())[0])
-        return Decision(kind, outcome, i, spans, f"{kind}: {text[actor[0] : actor[1]]!r} {verb!r}")
+        reason = f"{kind}: {text[actor[0] : actor[1]]!r} {verb!r}"
+        return Decision(kind, outcome, i, spans, reason, v.start())
 
     def _kind(self, text: str, verb: str, actor: str) -> str:
         if actor == "jury" or rl.VERDICT_VERB_RE.fullmatch(verb):
@@ -210,7 +246,14 @@ class RulingMatcher:
 
     def _item_kind(self, doc: Document) -> str | None:
         """For a decision whose sentence names no kind: the kind the rest of the item names."""
-        for kind in ("other", "injunction", "dismissal", "summary_judgment", "discovery"):
+        for kind in (
+            "other",
+            "injunction",
+            "dismissal",
+            "summary_judgment",
+            "discovery",
+            "verdict",
+        ):
             if any(
                 rl.KIND_RES[kind].search(rl.SCHEDULE_RE.sub(" ", s.folded.text))
                 for s in doc.segments
@@ -229,14 +272,30 @@ class RulingMatcher:
         found: list[Decision] = []
         for i in range(len(doc.segments)):
             found.extend(d for d in self.decisions(doc, i, reasons) if d.kind in self.kinds)
+        if not found and doc.segments and doc.segments[0].where == "title":
+            headline = self.headline_decision(doc, 0)
+            if headline is not None and headline.kind in self.kinds:
+                found.append(headline)
         if not found:
             return RuleResult(
                 self.name, self.kind, slug, False, reasons.text("no decision reported")
             )
-        best = min(enumerate(found), key=lambda p: (_RANK.get(p[1].kind, 99), p[0]))[1]
+        best = min(enumerate(found), key=lambda p: _precedence(p[1], p[0]))[1]
         kind = "other" if best.kind == "other_weak" else best.kind
         segment = doc.segments[best.segment]
-        obs = self._observation(kind, best.outcome, Evidence(segment.text, best.spans), False)
+        folded = segment.folded.text
+        asked = decision.question(kind, folded)
+        if asked == "other":  # the sentence names no question: the rest of the item may
+            asked = decision.question(kind, " ".join(s.folded.text for s in doc.segments))
+        read = {
+            "question": asked,
+            "result": decision.result(folded, best.verb_at, kind),
+            "decided_on": _iso(decision.decided_on(folded, doc.item.published)),
+            "trial_on": _iso(decision.trial_on(folded, doc.item.published))
+            if kind == "trial_schedule"
+            else None,
+        }
+        obs = self._observation(kind, best.outcome, Evidence(segment.text, best.spans), False, read)
         return RuleResult(self.name, self.kind, slug, True, best.reason, (obs,))
 
     def _docket(self, doc: Document) -> RuleResult:
@@ -247,13 +306,32 @@ class RulingMatcher:
             )
         kind, outcome = found
         text = doc.item.title or doc.item.text[:300]
-        obs = self._observation(kind, outcome, Evidence(text, ()), True)
+        folded = fold_str(f"{text} {outcome}")
+        read = {
+            "question": decision.question(kind, folded),
+            "result": decision.result(folded, folded.find(outcome.split()[-1]), kind)
+            if " granted" in outcome or " denied" in outcome
+            else None,
+            "decided_on": _iso(doc.item.published.date()),
+        }
+        obs = self._observation(kind, outcome, Evidence(text, ()), True, read)
         return RuleResult(
             self.name, self.kind, self.topic.slug, True, f"docket entry: {kind}", (obs,)
         )
 
-    def _observation(self, kind: str, outcome: str, ev: Evidence, from_court: bool) -> Observation:
+    def _observation(
+        self,
+        kind: str,
+        outcome: str,
+        ev: Evidence,
+        from_court: bool,
+        read: dict[str, str | None],
+    ) -> Observation:
         value: dict[str, object] = {"kind": kind, "outcome": outcome}
+        value.update({k: v for k, v in read.items() if v is not None})
+        value["case"] = self.topic.name
+        if self.topic.court:
+            value["court"] = self.topic.court
         if from_court:
             value["from_court"] = True
         return Observation(

@@ -51,6 +51,8 @@ class Topic(BaseModel):
     name: str
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str = ""
+    # How alerts name the court that decides ("N.D. Cal."); empty: not named.
+    court: str = ""
     case_numbers: list[str] = Field(default_factory=list)
     case_names: list[str] = Field(default_factory=list)
     parties: Parties
@@ -78,6 +80,7 @@ def _names_re(names: list[str]) -> str:
 class CompiledTopic:
     slug: str
     name: str
+    court: str
     relevance: CompiledQuery
     strong_ids: frozenset[int]
     exclusion_ids: frozenset[int]
@@ -151,6 +154,7 @@ def compile_topic(topic: Topic, index: TermIndex) -> CompiledTopic:
     return CompiledTopic(
         slug=topic.slug,
         name=topic.name,
+        court=topic.court,
         relevance=relevance,
         strong_ids=strong,
         exclusion_ids=relevance.none_ids(),

@@ -13,7 +13,7 @@ from monitor.fetch.client import Response
 from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import html_to_text, one_line
 from monitor.parse.langid import detect
-from monitor.parse.urls import canonical, outlet_of
+from monitor.parse.urls import canonical, is_news_search, outlet_of
 from monitor.sources.base import Parsed, SourceBase
 
 MAX_TEXT_CHARS = 20_000
@@ -23,6 +23,16 @@ class RssSource(SourceBase):
     """An RSS or Atom feed: a news site's feed or a news search (Google News, Bing News...)."""
 
     kind: Literal["rss"] = "rss"
+    # A news search names the outlet of each item (`<source>`, else the link's host) and each
+    # counts as its own outlet; a site's own feed is one outlet whatever its items claim (a
+    # blog's `<source>Reuters</source>` must not corroborate the blog). Unset: a news search
+    # when the feed is on a known news-search host (Google News, Bing News).
+    names_outlets: bool | None = None
+
+    @property
+    def aggregates(self) -> bool:
+        """Whether items name their own outlets (see `names_outlets`)."""
+        return self.names_outlets if self.names_outlets is not None else is_news_search(self.url)
 
     def parse(self, response: Response, *, now: datetime) -> Parsed:
         # Every HTML field becomes text here: feedparser needs not rewrite the links inside it.
@@ -75,7 +85,7 @@ class RssSource(SourceBase):
             language = detect(f"{title}. {text[:500]}")
         key = _stable_key(entry, link, title, given)
         author = html_to_text(entry.get("author")) or None
-        outlet = _outlet(entry, link)
+        outlet = _outlet(entry, link) if self.aggregates else None
         if outlet and title.endswith(f" - {outlet}"):
             title = title[: -len(outlet) - 3].rstrip()  # news searches append " - Outlet"
         return Item(

@@ -123,3 +123,33 @@ def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequen
         .limit(limit)
     )
     return list(rows)
+
+
+def story_values(session: Session, story_id: int, *, kind: str) -> list[dict[str, Any]]:
+    """The values the rules read in a story's reports, for observations of `kind`, first
+    report first."""
+    rows = session.execute(
+        select(col(Observation.value))
+        .join(StoryItem, col(StoryItem.item_id) == col(Observation.item_id))
+        .where(col(StoryItem.story_id) == story_id, col(Observation.kind) == kind)
+        .order_by(col(StoryItem.added_at), col(StoryItem.id))
+    )
+    return [dict(value) for (value,) in rows]
+
+
+def court_document_url(session: Session, story_id: int) -> str | None:
+    """The court document of a story: from its docket items only (a news item cannot name one,
+    whatever its feed says)."""
+    from monitor.storage.models import Item
+
+    rows = session.execute(
+        select(col(Item.extra))
+        .join(StoryItem, col(StoryItem.item_id) == col(Item.id))
+        .where(col(StoryItem.story_id) == story_id)
+        .order_by(col(StoryItem.added_at), col(StoryItem.id))
+    )
+    for (extra,) in rows:
+        docket = (extra or {}).get("docket")
+        if isinstance(docket, dict) and docket.get("document_url"):
+            return str(docket["document_url"])
+    return None

@@ -19,6 +19,7 @@ FACT = SQLModel.metadata.tables["fact"]
 STORY = SQLModel.metadata.tables["story"]
 ITEM = SQLModel.metadata.tables["item"]
 SOURCE = SQLModel.metadata.tables["source"]
+STORY_ITEM = SQLModel.metadata.tables["story_item"]
 DOCKET_KINDS = ("court-rss", "courtlistener")  # source kinds that read the court record
 
 
@@ -211,6 +212,70 @@ def news_only_rulings(
             )
             for r in conn.execute(stmt)
         ]
+
+
+def unalerted_rulings(engine: Engine, start: datetime, end: datetime) -> list[NewsOnlyRulingRow]:
+    """Ruling stories seen in the window that raised no alert yet: one outlet so far, waiting
+    for a second (the court record alone would have raised one)."""
+    stmt = (
+        select(STORY, ITEM.c.url.label("first_url"))
+        .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
+        .outerjoin(ALERT, ALERT.c.story_id == STORY.c.id)
+        .where(
+            STORY.c.kind == "ruling",
+            STORY.c.from_court.is_(False),
+            STORY.c.last_seen_at >= start,
+            STORY.c.first_seen_at < end,
+            ALERT.c.id.is_(None),
+        )
+        .order_by(STORY.c.first_seen_at, STORY.c.id)
+        .limit(50)
+    )
+    with engine.connect() as conn:
+        return [
+            NewsOnlyRulingRow(
+                r.id,
+                r.topic,
+                _ruling_kind(r.subject),
+                r.title,
+                tuple(r.outlets or ()),
+                cast(datetime, _utc(r.first_seen_at)),
+                r.first_url,
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def last_alert_of_kind(engine: Engine, kind: str, before: datetime) -> AlertRow | None:
+    """The latest alert of `kind` raised before `before` (where the dispute stands)."""
+    stmt = (
+        select(ALERT)
+        .where(ALERT.c.kind == kind, ALERT.c.created_at < before)
+        .order_by(ALERT.c.created_at.desc(), ALERT.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        r = conn.execute(stmt).first()
+    if r is None:
+        return None
+    created = cast(datetime, _utc(r.created_at))
+    return AlertRow(
+        r.id, r.kind, r.severity, r.topic, r.headline, created, r.story_id, dict(r.payload)
+    )
+
+
+def story_items(engine: Engine, story_ids: list[int]) -> dict[int, set[int]]:
+    """The items of each story."""
+    if not story_ids:
+        return {}
+    stmt = select(STORY_ITEM.c.story_id, STORY_ITEM.c.item_id).where(
+        STORY_ITEM.c.story_id.in_(story_ids)
+    )
+    out: dict[int, set[int]] = {s: set() for s in story_ids}
+    with engine.connect() as conn:
+        for story_id, item_id in conn.execute(stmt):
+            out[story_id].add(item_id)
+    return out
 
 
 def _ruling_kind(subject: str | None) -> str:

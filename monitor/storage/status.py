@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from monitor.parse.textnorm import RULE_LANGUAGES
 from monitor.storage.models import Alert, Cycle, Delivery, Item, Source, table_of
 
 SOURCE = table_of(Source)
@@ -38,6 +39,10 @@ def summary(conn: Connection) -> dict[str, Any]:
         select(func.count()).where(DELIVERY.c.status.in_(["pending", "sending"]))
     ).scalar_one()
     failed = conn.execute(select(func.count()).where(DELIVERY.c.status == "failed")).scalar_one()
+    by_language: dict[str | None, int] = {
+        lang: n
+        for lang, n in conn.execute(select(ITEM.c.language, func.count()).group_by(ITEM.c.language))
+    }
     return {
         "sources_ok": ok,
         "sources_failing": len(failing),
@@ -48,4 +53,9 @@ def summary(conn: Connection) -> dict[str, Any]:
         "alerts": alerts,
         "deliveries_pending": pending,
         "deliveries_failed": failed,
+        "unread_languages": {
+            str(lang): n
+            for lang, n in sorted(by_language.items(), key=lambda kv: -kv[1])
+            if lang and lang not in RULE_LANGUAGES
+        },
     }

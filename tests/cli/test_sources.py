@@ -225,3 +225,23 @@ def test_a_sources_file_that_is_not_utf8_names_its_line(config_dir: Path) -> Non
     assert code == 2
     assert "sources.yaml:2: not UTF-8 text: byte 0xe9 at column 14" in err
     assert path.read_bytes() == content
+
+
+def test_status_counts_items_in_languages_the_rules_do_not_read(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>k</title><link>https://k.example/</link>'
+        "<description>d</description><language>ko</language>"
+        "<item><guid>1</guid><title>머스크 오픈AI 소송</title><link>https://k.example/1</link></item>"
+        "<item><guid>2</guid><title>법원 판결</title><link>https://k.example/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    url = feed_server.add("/ko.xml", Route(body=body))
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: korean\n    url: {url}\n")
+    assert cli("poll")[0] == 0
+    code, out, _ = cli("status")
+    assert code == 0
+    assert "items in languages the rules do not fully read: ko 2" in out
+    code, out, _ = cli("status", "--json")
+    assert json.loads(out)["unread_languages"] == {"ko": 2}

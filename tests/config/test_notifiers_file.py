@@ -180,7 +180,7 @@ def test_with_nothing_configured_alerts_print_readably_on_the_console(
 
     assert notify.deliver(engine, channels, now=T0).sent == 1
     printed = out.getvalue()
-    assert printed.startswith("[ALERT #1] Claim amount: up to $134bn → up to $150bn\n")
+    assert printed.startswith("[ALERT #1] Claimed amount: up to $134bn → up to $150bn\n")
     assert "why: Musk now seeks up to **$150bn** in damages" in printed
     assert "https://www.reuters.com/a?x=1&y=2" in printed
     assert "\x1b" not in printed  # no terminal escape from a feed reaches the console

@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from monitor.config.notifiers_file import DigestSettings, NotifyConfig, from_files
-from monitor.deliver import digest
-from monitor.developments.stories import ItemRef, attach
+from monitor.deliver import digest, outbox
+from monitor.developments.stories import ItemRef, attach_ruling, decision_key
+from monitor.domain import AlertDraft
 from monitor.errors import ConfigError
-from monitor.storage.models import Item, Source
+from monitor.storage.models import Fact, Item, Source
 
 TOPIC = "musk-v-openai"
 SUBJECT = f"ruling:{TOPIC}:summary_judgment"
@@ -63,15 +64,16 @@ def report(
         s.add(item)
         s.flush()
         assert item.id is not None
-        att = attach(
+        att = attach_ruling(
             s,
             ItemRef(item.id, title, outlet, "en", at),
             topic=TOPIC,
-            kind="ruling",
-            subject=SUBJECT,
+            key=decision_key("summary_judgment", at.date().isoformat() if from_court else None, at),
+            weak=False,
             now=at,
             from_court=from_court,
         )
+        att.story.subject = SUBJECT
         assert att.story.id is not None
         return att.story.id
 
@@ -176,3 +178,39 @@ def test_docket_grace_is_read_from_the_digest_config(tmp_path: Path) -> None:
         load("soon")
     with pytest.raises(ConfigError, match="docket_grace"):
         load("45d")
+
+
+def test_a_ruling_one_outlet_reported_is_shown_as_waiting_for_a_second(engine: Engine) -> None:
+    report(engine, "reuters", "Reuters", T0)
+    rendered = render_at(engine, digest_time(date(2026, 11, 26)))
+    assert "RULINGS WAITING FOR A SECOND OUTLET" in rendered.text
+    assert "(only Reuters so far)" in rendered.text
+    assert "Rulings waiting for a second outlet" in rendered.html
+    assert not rendered.empty
+
+
+def test_a_quiet_day_still_says_where_the_dispute_stands(engine: Engine) -> None:
+    with Session(engine) as s, s.begin():
+        s.add(
+            Fact(
+                subject=f"claim:{TOPIC}",
+                topic=TOPIC,
+                value_key="high:150000000000",
+                value={"high": "150000000000"},
+                display="up to $150bn",
+                status="current",
+                first_seen_at=T0,
+                confirmed_at=T0,
+                outlets=["Reuters", "AP"],
+            )
+        )
+        verdict = AlertDraft(
+            kind="ruling", headline="Verdict: claims found time-barred", severity="alert"
+        )
+        outbox.raise_alert(s, verdict, dedup_key="v", channels=[], now=T0)
+    quiet = render_at(engine, digest_time(date(2026, 12, 3)))
+    assert "No developments from" in quiet.text
+    assert "WHERE THE DISPUTE STANDS" in quiet.text
+    assert f"{TOPIC}: claimed amount up to $150bn since 25 Nov 2026" in quiet.text
+    assert "Last ruling: Verdict: claims found time-barred" in quiet.text
+    assert "Where the dispute stands" in quiet.html

@@ -83,7 +83,7 @@ def test_an_email_channel_sends_each_alert_as_text_and_html(
 
     assert report.sent == 3  # console twice, email once (the other topic is filtered out)
     (received,) = smtp.messages
-    assert received.message["Subject"] == "[monitor] Claim amount: up to $134bn → up to $150bn"
+    assert received.message["Subject"] == "[monitor] Claimed amount: up to $134bn → up to $150bn"
     html = received.message.get_body(("html",))
     assert html is not None and "<strong>$150bn</strong>" in html.get_content()
 

@@ -64,7 +64,7 @@ def test_an_alert_arrives_as_blocks_with_headline_why_values_outlets_and_fallbac
     assert "thread_ts" not in body
     header = body["blocks"][0]
     assert header["type"] == "header"
-    assert header["text"]["text"] == "Claim amount: up to $134bn → up to $146bn"
+    assert header["text"]["text"] == "Claimed amount: up to $134bn → up to $146bn"
     joined = "\n".join(texts(body))
     assert "*Was:* up to $134bn" in joined and "*Now:* up to $146bn" in joined
     assert "rule `musk-claim`" in joined
@@ -72,7 +72,7 @@ def test_an_alert_arrives_as_blocks_with_headline_why_values_outlets_and_fallbac
     assert "<https://www.reuters.com/a?x=1&amp;y=2|Musk raises claim against OpenAI>" in joined
     assert "*Le Monde*" in joined and "(fr)" in joined
     assert "From the court record" in joined and "<https://court.example/doc/1|document>" in joined
-    assert body["text"].startswith("Claim amount: up to $134bn → up to $146bn — Musk now seeks")
+    assert body["text"].startswith("Claimed amount: up to $134bn → up to $146bn — Musk now seeks")
 
 
 def test_a_later_copy_of_the_story_goes_in_the_alert_thread(

@@ -80,6 +80,11 @@ def test_sentences_split_on_blank_lines_and_bullets() -> None:
         ("xyz qwerty", None),
         ("", None),
         ("裁判所は請求を棄却した。", "ja"),
+        ("De rechter heeft het verzoek van de advocaten niet toegewezen.", "nl"),
+        ("Thẩm phán đã bác bỏ yêu cầu của các luật sư trong vụ kiện.", "vi"),
+        ("Суд отклонил ходатайство адвокатов компании.", "ru"),
+        ("Hakim menolak permintaan yang diajukan oleh pengacara dari perusahaan itu.", "id"),
+        ("법원은 변호인단의 요청을 기각했다.", "ko"),
     ],
 )
 def test_guess_language(text: str, lang: str | None) -> None:

@@ -59,6 +59,8 @@ NOISE = [
         12,
     ),
 ]
+# The news reports the order the day after it was docketed.
+REPORTED = "Fri, 09 Jan 2026"
 REPORTS = [
     (
         "wire.example",
@@ -128,7 +130,7 @@ def test_a_docket_order_reported_by_three_outlets_is_one_alert_from_the_court_re
     assert "summary judgment" in alert["headline"].lower()
 
     for outlet, lang, entry in REPORTS:
-        feed_server.routes[f"/{outlet}.xml"] = Route(body=feed(outlet, lang, [entry]))
+        feed_server.routes[f"/{outlet}.xml"] = Route(body=feed(outlet, lang, [entry], day=REPORTED))
     code, _, err = cli("poll")
     assert code == 0, err
     alerts = _rows(db_url, "select * from alert where severity = 'alert' order by id")
@@ -141,3 +143,32 @@ def test_a_docket_order_reported_by_three_outlets_is_one_alert_from_the_court_re
         for d in thread
     )
     assert notes == sorted(o for o, _, _ in REPORTS)
+
+
+def test_a_notice_of_appeal_on_the_docket_raises_one_appeal_alert(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    shutil.copytree(REPO / "rules", config_dir / "rules")
+    base = feed_server.base
+    notice = (CASE, "[Notice of Appeal] NOTICE OF APPEAL to the 9th Circuit by Elon Musk.", 390)
+    usca = (CASE, "[USCA Case Number] USCA Case Number 26-1234 for 390 Notice of Appeal.", 391)
+    feed_server.add("/rss_outside.pl", Route(body=docket(base, [*NOISE, notice]), etag=False))
+    (config_dir / "sources.yaml").write_text(
+        f"sources:\n  - name: cand-docket\n    kind: court-rss\n    url: {base}/rss_outside.pl\n"
+        "    cases: ['4:24-cv-04722']\n"
+    )
+    code, _, err = cli("poll")
+    assert code == 0, err
+    alerts = _rows(db_url, "select * from alert where severity = 'alert' order by id")
+    assert [a["headline"] for a in alerts] == [
+        "Appeal: notice of appeal filed (N.D. Cal., 8 Jan 2026)"
+    ]
+    assert alerts[0]["payload"]["from_court"] is True
+
+    # The court of appeals docketing it is the same development: its thread, not a new alert.
+    feed_server.routes["/rss_outside.pl"] = Route(
+        body=docket(base, [*NOISE, notice, usca]), etag=False
+    )
+    code, _, err = cli("poll")
+    assert code == 0, err
+    assert len(_rows(db_url, "select * from alert where severity = 'alert'")) == 1

@@ -136,7 +136,7 @@ def test_evolving_feeds_give_first_claim_one_ruling_one_change_and_nothing_else(
     publish("daily.example", CLAIM_EN)
     alerts = poll()
     assert [a["kind"] for a in alerts] == ["claim"]
-    assert alerts[0]["headline"] == "Claim amount: up to $134bn"
+    assert alerts[0]["headline"] == "Claimed amount: up to $134bn"
     assert alerts[0]["payload"]["confirmed_by"] == 2
     assert alerts[0]["payload"]["first_reported_by"] == "wire.example"
     # 3. Eight copies in four languages: the same development, no new alert.
@@ -159,7 +159,7 @@ def test_evolving_feeds_give_first_claim_one_ruling_one_change_and_nothing_else(
     alerts = poll()
     assert [a["kind"] for a in alerts] == ["claim", "ruling", "claim_change"]
     change = alerts[2]
-    assert change["headline"] == "Claim amount: up to $134bn → $150bn"
+    assert change["headline"] == "Claimed amount: up to $134bn → $150bn"
     assert (
         change["payload"]["old_value"] == "up to $134bn"
         and change["payload"]["new_value"] == "$150bn"

@@ -40,7 +40,9 @@ def _actor_re(words: list[str]) -> str:
     for w in sorted(set(words), key=len, reverse=True):
         if CJK_RE.search(w):
             # 陪審員裁判 is a jury trial, not the jury deciding.
-            parts.append(re.escape(w) + r"(?!裁判|審理|审理|制|による|[團团員员団])")
+            parts.append(
+                re.escape(w) + r"(?!裁判|審理|审理|制|による|[團团員员団]|の判断に委ね|に委ね)"
+            )
         elif w.startswith("*"):
             parts.append(r"[a-z]+" + re.escape(w[1:]) + r"(?![a-z0-9])")
         else:
@@ -56,16 +58,41 @@ JURY_NOT_YET = re.compile(
 )
 # "go to a jury", "vor eine Jury": the jury is the object, not who decided.
 JURY_AS_OBJECT = re.compile(
-    r"(?:^|\s)(?:(?:to|before|by|for|with|vor|devant|ante|davanti a|perante)\s+"
+    r"(?:^|\s)(?:(?:to|before|by|for|with|vor|devant|ante|davanti a|perante|avoid|avoiding|"
+    r"face|facing|bypass|skip|skipping|evitar|eviter|vermeiden|evitare)\s+"
     r"(?:a|the|an|eine|die|der|un|una|le|la|el|il|um|o)?|a\s+(?:un|una|le|la|il|um|o))\s*$"
 )
 APPEAL_RE = re.compile(alternation(APPEAL_ACTORS))
+# "according to a court order issued Tuesday": the order speaks for the court.
+ORDER_CITED_RE = re.compile(
+    r"\b(?:according to|per|under|selon|segun|laut|secondo|segundo)\s+(?:an?|the|une?|el|la|"
+    r"einer|der|uma?|o)?\s*(?:new\s+|federal\s+)?(?:court\s+)?(?:order|ruling|decision|filing)\b"
+)
+# Headlines carry a decision in their own shorthand: "Musk's lawsuit dismissed on ... grounds",
+# "Musk loses bid to ...", "Musk scheitert mit Antrag".
+HEADLINE_DECISION_RE = re.compile(
+    r"\b(?:lawsuit|suit|case|claims?|bid|request|motion|injunction|klage|antrag|plainte|"
+    r"demande|demanda|causa|acao)\s+(?:\S+\s+){0,3}?(?:is\s+|are\s+)?(?:dismissed|denied|rejected|thrown out|"
+    r"tossed|struck|abgewiesen|abgelehnt|rejetee?s?|rechazad[ao]|desestimad[ao]|respint[ao]|"
+    r"rejeitad[ao])\b"
+    r"|\b(?:loses|lost|fails|failed|scheitert|scheiterte|perd|pierde|perde)\s+(?:\S+\s+){0,3}?"
+    r"(?:bid|request|motion|lawsuit|case|suit|fight|against|antrag|eilantrag|klage|mit|demande|"
+    r"proces|contre|solicitud|demanda|contra|richiesta|causa|contro|pedido|acao)\b"
+)
+# "Musk's injunction was denied", "the motion was granted": a decision with no court named.
+DECIDED_SUBJECT_RE = re.compile(
+    r"\b(?:injunction|motion|motions|request|bid|petition|lawsuit|suit|claims?|case|demande|"
+    r"requete|plainte|antrag|klage|solicitud|demanda|richiesta|istanza|pedido|acao)\s+"
+    r"(?:\S+\s+){0,2}?(?:was|were|has been|have been|had been|a ete|wurde|fue|e stato|e stata|"
+    r"foi)\s+(?:denied|rejected|granted|dismissed|thrown out|tossed|rejetee?s?|abgewiesen|"
+    r"abgelehnt|rechazad[ao]|desestimad[ao]|respint[ao]|negad[ao]|rejeitad[ao])\b"
+)
 COURT_RE = re.compile(_actor_re(COURT_ACTORS))
 
 DECISION_VERBS = [
     # en
     "denied", "denies", "denying", "rejected", "rejects", "rejecting", "granted", "grants",
-    "granting", "dismissed", "dismisses", "dismissing", "ruled", "rules that", "ruling that",
+    "granting", "dismissed", "dismisses", "dismissing", "ruled", "rules", "rules that", "ruling that",
     "ruled that", "ruling on", "found", "finds", "finding that", "finding", "decided", "decides", "deciding",
     "held that", "holds that", "allowed", "allows", "allowing", "cleared the way",
     "clears the way", "clearing the way", "sided with", "sides with", "siding with", "struck",
@@ -125,7 +152,7 @@ DECISION_VERBS = [
     "裁定", "裁决", "裁決", "判决", "判決", "驳回", "駁回", "否决", "否決", "拒绝", "拒絕", "批准",
     "准许", "准許", "决定", "決定", "下令", "认定", "認定", "裁示", "判定", "退け", "却下", "棄却",
     "認め", "決定を下し", "判断を下し", "命じ", "評決", "定于", "定於", "定在", "排定", "判断し",
-    "結論づけ", "结论", "判定",
+    "結論づけ", "结论", "判定", "通知了", "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳",
 ]
 # Passive decisions need a court named anywhere in the sentence ("as ruled by Judge X").
 PASSIVE_DECISIONS = [
@@ -134,6 +161,15 @@ PASSIVE_DECISIONS = [
     "was granted", "were granted", "has been granted", "is set for", "was set for",
     "has been set for", "are set for", "was scheduled", "has been scheduled", "were struck",
     "was struck", "were tossed", "was tossed", "was thrown out", "were thrown out",
+    "is scheduled to begin", "is scheduled to start", "was scheduled to begin",
+    "a ete rejetee", "a ete rejete", "ont ete rejetees", "a ete fixe", "a ete fixee",
+    "a ete reporte", "a ete repousse", "wurde abgewiesen", "wurde abgelehnt",
+    "wurde ~ abgewiesen", "wurde ~ abgelehnt",
+    "wurde angesetzt", "wurde verschoben", "wurde festgesetzt", "fue rechazada",
+    "fue rechazado", "fue desestimada", "fue desestimado", "fue fijado", "fue fijada",
+    "fue aplazado", "fue aplazada", "e stato respinto", "e stata respinta",
+    "e stato fissato", "e stata fissata", "e stato rinviato", "foi marcado", "foi marcada",
+    "foi adiado", "foi adiada", "foi negado", "foi negada", "foi rejeitado", "foi rejeitada",
 ]
 SCHEDULE_VERBS = [
     "scheduled", "schedules", "set a trial", "set the trial", "sets trial", "set trial",
@@ -146,6 +182,11 @@ SCHEDULE_VERBS = [
     "moves the trial", "postponed", "delayed the trial", "a reporte", "a repousse", "verschob",
     "verschoben", "setzte ~ fest", "setzt ~ fest", "festgesetzt", "legte ~ fest", "legt ~ fest",
     "festgelegt", "aplazo", "pospuso", "ha rinviato", "adiou", "定于", "定於", "定在", "排定",
+    "is scheduled to begin", "is scheduled to start", "was scheduled to begin", "a ete fixe",
+    "a ete fixee", "a ete reporte", "a ete repousse", "wurde angesetzt", "wurde verschoben",
+    "wurde festgesetzt", "fue fijado", "fue fijada", "fue aplazado", "fue aplazada",
+    "e stato fissato", "e stata fissata", "e stato rinviato", "foi marcado", "foi marcada",
+    "foi adiado", "foi adiada", "通知了",
 ]
 VERDICT_VERBS = [
     "returned a verdict", "returned with a verdict", "returning with a verdict",
@@ -163,6 +204,8 @@ HEDGES = [
     "appeared", "appears", "seems", "set to", "is to", "if", "whether", "when", "not",
     "n't", "never", "yet to", "without", "asked", "urged", "requested", "petitioned", "hopes",
     "tentative", "tentatively", "preview", "told", "weighing", "considering", "could",
+    "hasn't", "has not", "haven't", "have not", "hadn't", "had not", "not yet", "didn't",
+    "did not", "doesn't", "does not", "won't", "wasn't", "weren't", "pas encore",
     "va", "vont", "pourrait", "pourraient", "devrait", "devra", "pourra", "s'apprete",
     "a indique", "laisse entendre", "probablement", "si", "pas", "sans",
     "wird", "werde", "werden", "durfte", "sollte", "voraussichtlich", "nicht", "kein", "keine",
@@ -248,7 +291,7 @@ KIND_CUES: dict[str, list[str]] = {
         "rechazo _ demanda", "rechaza _ demanda",
     ],
     "summary_judgment": [
-        "summary judgment", "avoid a trial", "avoid trial", "avoid a jury trial",
+        "summary judgment", "summary judgement", "avoid a trial", "avoid trial", "avoid a jury trial", "avoid a jury",
         "avoid going to trial", "end the case before trial", "before trial", "go to trial",
         "goes to trial", "go to a jury", "head to trial", "heads to trial", "proceed to trial",
         "must face trial", "face a jury", "face trial", "resolved by a jury", "jury should",
@@ -264,7 +307,8 @@ KIND_CUES: dict[str, list[str]] = {
         "decided by a jury", "decidida por un jurado", "decisa da una giuria",
         "decidida por um juri", "tranchee par un jury", "jugee par un jury", "senza processo",
         "sem julgamento", "sin juicio", "sans proces", "a jury could", "jurors to decide",
-        "vor geschworenen", "vor die geschworenen",
+        "vor geschworenen", "vor die geschworenen", "jury entendra", "jury tranchera",
+        "juri avaliara", "juri decidira", "giuria decidera", "jurado decidira",
     ],
     "trial_schedule": [
         "trial date", "jury selection", "delay the trial", "delay trial", "postpone the trial",
@@ -275,10 +319,13 @@ KIND_CUES: dict[str, list[str]] = {
         "審理日程", "auswahl der geschworenen", "jurywahl", "seleccion del jurado",
         "selection du jury", "selection des jures", "selezione della giuria", "selecao do juri",
         "陪审团遴选", "陪審團遴選", "陪審員の選定", "陪審員選任", "beginn des prozesses",
+        "expedite", "expedited", "expedited trial", "scheduled to begin", "scheduled to start",
+        "inicio do julgamento", "debut du proces", "開庭日期", "开庭日期",
     ],
     "injunction": [
         "injunction", "preliminary injunction", "restraining order", "immediate relief",
         "emergency relief", "irreparable harm", "to block", "to halt", "blocking", "injonction", "refere",
+        "de bloquer", "bloquer la", "zu blockieren", "bloquear", "bloccare",
         "prejudice irreparable", "intervention judiciaire immediate", "einstweilige verfugung", "eilantrag", "eilantrags",
         "einstweiligen verfugung", "vorlaufige verfugung", "unterlassung", "medida cautelar",
         "orden judicial", "alivio inmediato", "ingiunzione", "provvedimento cautelare",

@@ -1,6 +1,6 @@
-"""Money mentions in news text (en, fr, de, es, it, pt, zh, ja): figures with their currency as
-Decimal, ranges and bounds resolved, doubtful readings flagged. Input: text and its language;
-output: MoneyMention values and their display ("$79bn–$134bn", "up to $134bn")."""
+"""Money mentions in news text (en, fr, de, es, it, pt, nl, ru, vi, id, zh, ja, ko): figures with
+their currency as Decimal, ranges and bounds resolved, doubtful readings flagged. Input: text and
+its language; output: MoneyMention values and their display ("$79bn–$134bn", "up to $134bn")."""
 
 from __future__ import annotations
 

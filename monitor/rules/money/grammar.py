@@ -13,7 +13,9 @@ from monitor.rules.money import lexicon as lx
 
 Bound = Literal["exact", "range", "upper", "lower"]
 
-COMMA_DECIMAL = frozenset({"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "da", "no", "tr"})
+COMMA_DECIMAL = frozenset(
+    {"fr", "de", "es", "it", "pt", "nl", "ru", "pl", "sv", "da", "no", "tr", "vi", "id"}
+)
 CJK_LANGS = frozenset({"zh", "ja", "ko"})
 
 
@@ -22,36 +24,58 @@ def _alt(words: object) -> str:
     return "|".join(re.escape(w) for w in items)
 
 
-_NUM = r"\d{1,3}(?:([.,'\u2009 ])\d{3}(?:\1\d{3})*)(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+# Korean writes "1천340억" (1,340 × 10^8): the thousands digit and the rest are one figure.
+_NUM = r"\d+천\d{0,3}(?=\s?[억만조])|\d{1,3}(?:([.,'\u2009 ])\d{3}(?:\1\d{3})*)(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _ATOM = re.compile(
     r"(?P<pre>" + _alt(lx.PREFIX_CURRENCIES) + r"|r(?=\d))?[ ]?"
     r"(?<![a-z0-9.,])(?P<num>" + _NUM + r")(?![\d])"
     r"(?:(?P<sep>[ ]?-?[ ]?)(?P<scale>" + _alt(lx.SCALES) + r")(?![a-z])"
-    r"|(?P<short>" + _alt(lx.SHORT_SCALES) + r")(?![a-z0-9]))?"
+    # ("US$ 134 bi": the Brazilian press puts a space before its "bi" and "mi")
+    r"|(?P<short>" + _alt(lx.SHORT_SCALES) + r"|[ ](?:bi|mi))(?![a-z0-9]))?"
     r"(?P<plus>\+)?"
     r"(?:[ ]?-?(?:(?:de|d'|di|of|en|in)[ ])?(?P<post>"
     + _alt(lx.SUFFIX_CURRENCIES)
     # "$79bn-$134bn": a symbol glued to the next figure is that figure's prefix, not a suffix.
     + r")(?![a-z])(?![ ]?(?:\d|[$€£¥]\d)))?"
 )
+# A noun naming the amount between a bound and its figure ("up to a sum of $134bn").
+_AMOUNT_NOUN = (
+    r"(?:sum|amount|figure|total|somme|montant|cifra|soma|quantia|montante|valor|importe|"
+    r"cantidad|summe|betrag|somma|importo|bedrag|сумм[аыу])\s+(?:of|de|d'|du|von|di|da|do|del|van)?"
+)
 _CONNECT = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS + r")\s*")
-_CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*")
+# "tra i 79 e i 134 miliardi", "entre los 79 y los 134": an article before each end.
+_RANGE_ARTICLE = r"(?:(?:i|gli|los|las|os|as|les|the)\s+)?"
+_CONNECT_OPENER = re.compile(r"\s*(?:" + lx.RANGE_CONNECTORS_NEED_OPENER + r")\s*" + _RANGE_ARTICLE)
 _OPENER_BEFORE = re.compile(
-    r"(?:^|[^a-z])(?:" + lx.RANGE_OPENERS + r")\s*(?:(?:" + lx.APPROX + r")\s*)?$"
+    r"(?:^|[^a-z])(?:"
+    + lx.RANGE_OPENERS
+    + r")\s*(?:(?:"
+    + lx.APPROX
+    + r")\s*)?"
+    + _RANGE_ARTICLE
+    + "$"
 )
 _QUALIFIER = re.compile(
-    r"(?:(?:^|[^a-z])(?:(?P<upper>"
+    r"(?:(?:^|[^a-z\u0430-\u044f])(?:(?P<upper>"
     + lx.UPPER
     + r")|(?P<lower>"
     + lx.LOWER
     + r")|(?P<approx>"
     + lx.APPROX
-    + r"))|(?P<cjk>高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約))"
-    r"\s*(?:[a-z_]+\(\s*)?$"
+    + r"))|(?P<cjk>最大で|最高で|高达|高達|最高|最多|至多|最大|逾|超过|超過|约|約|近|大约|大約|최대|최고|최소|약|대략))"
+    # "up to the staggering sum of $134bn", "pode chegar à impressionante cifra de US$ 134 bi"
+    r"(?:\s+(?:[a-z'-]+\s+){0,3}?" + _AMOUNT_NOUN + r")?"
+    # markdown emphasis around the figure ("até **US$ 134 bilhões**")
+    r"\s*(?:[*_]{1,3}\s*)?(?:[a-z_]+\(\s*)?$"
 )
-_LOWER_SUFFIX = re.compile(r"\s*(?:以上|超)")
-_CJK_UPPER = {"高达", "高達", "最高", "最多", "至多", "最大"}
-_CJK_LOWER = {"逾", "超过", "超過"}
+# "увеличил ... до 150 млрд": after a verb of change, "до" is "to", not "up to".
+_RAISED_TO = re.compile(
+    r"(?:увелич|повыс|подня|сниз|сократ|измен)[\u0430-\u044f]*\s+(?:\S+\s+){0,8}?до\s*$"
+)
+_LOWER_SUFFIX = re.compile(r"\s*(?:以上|超|이상|넘는|초과)")
+_CJK_UPPER = {"最大で", "最高で", "高达", "高達", "最高", "最多", "至多", "最大", "최대", "최고"}
+_CJK_LOWER = {"逾", "超过", "超過", "최소"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +128,9 @@ class _Atom:
 def parse_number(raw: str, lang: str | None) -> tuple[Decimal, bool]:
     """The figure as Decimal and whether its separators read against the language's habit."""
     raw = raw.replace("\u2009", " ")
+    if "천" in raw:
+        thousands, rest = raw.split("천")
+        return Decimal(thousands) * 1000 + Decimal(rest or 0), False
     dec_sep = "," if lang in COMMA_DECIMAL else "."
     seps = [c for c in raw if c in ".,' "]
     if not seps:
@@ -119,7 +146,8 @@ def parse_number(raw: str, lang: str | None) -> tuple[Decimal, bool]:
     if len(groups) > 2:
         return Decimal("".join(groups)), ch == dec_sep
     head, tail = groups
-    if len(tail) == 3 and ch != dec_sep:
+    # "134,000 millones" (Mexican and US-style Spanish): nobody writes a decimal as ",000".
+    if len(tail) == 3 and (ch != dec_sep or tail == "000"):
         return Decimal(head + tail), False
     # "1.340 billion" in English, "1,34 Billionen" (fine) or "1,34 billion" (flag) elsewhere.
     return Decimal(f"{head}.{tail}"), ch != dec_sep or len(tail) == 3
@@ -169,7 +197,7 @@ def _atoms(folded: Folded, lang: str | None) -> list[_Atom]:
                     _Atom(m.start("num"), end, m.start("num"), end, number, None, None, False)
                 )
                 continue
-            scale = lx.SHORT_SCALES[m.group("short")]
+            scale = lx.SHORT_SCALES[m.group("short").strip()]
         start = m.start("pre") if pre else m.start("num")
         end = m.end()
         if not post and not m.group("plus"):
@@ -321,6 +349,8 @@ def _single(folded: Folded, a: _Atom) -> MoneyMention:
 def _qualifier(folded: Folded, start: int) -> str | None:
     m = _QUALIFIER.search(folded.text[max(0, start - 40) : start])
     if m is None:
+        return None
+    if m.group("upper") == "до" and _RAISED_TO.search(folded.text[max(0, start - 120) : start]):
         return None
     if m.group("cjk"):
         word = m.group("cjk")

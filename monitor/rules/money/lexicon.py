@@ -46,6 +46,31 @@ SCALES: dict[str, tuple[Decimal, str]] = {
     "milione": (Decimal(10) ** 6, ""),
     "milhoes": (Decimal(10) ** 6, ""),
     "milhao": (Decimal(10) ** 6, ""),
+    # nl (biljoen is the long-scale 10^12, the false friend of "billion")
+    "miljard": (Decimal(10) ** 9, ""),
+    "miljoen": (Decimal(10) ** 6, ""),
+    "biljoen": (Decimal(10) ** 12, LONG),
+    # ru (folded: no accents; the inflected forms are listed, longest first in the regex)
+    "миллиардов": (Decimal(10) ** 9, ""),
+    "миллиарда": (Decimal(10) ** 9, ""),
+    "миллиард": (Decimal(10) ** 9, ""),
+    "млрд": (Decimal(10) ** 9, ""),
+    "миллионов": (Decimal(10) ** 6, ""),
+    "миллиона": (Decimal(10) ** 6, ""),
+    "миллион": (Decimal(10) ** 6, ""),
+    "млн": (Decimal(10) ** 6, ""),
+    "триллионов": (Decimal(10) ** 12, ""),
+    "триллиона": (Decimal(10) ** 12, ""),
+    "триллион": (Decimal(10) ** 12, ""),
+    "трлн": (Decimal(10) ** 12, ""),
+    # vi (folded "tỷ", "triệu", "nghìn tỷ") and id
+    "nghin ty": (Decimal(10) ** 12, ""),
+    "ngan ty": (Decimal(10) ** 12, ""),
+    "ty": (Decimal(10) ** 9, ""),
+    "trieu": (Decimal(10) ** 6, ""),
+    "miliar": (Decimal(10) ** 9, ""),
+    "triliun": (Decimal(10) ** 12, ""),
+    "juta": (Decimal(10) ** 6, ""),
     "thousand": (Decimal(10) ** 3, ""),
     "tausend": (Decimal(10) ** 3, ""),
     "mille": (Decimal(10) ** 3, ""),
@@ -92,6 +117,10 @@ SCALES: dict[str, tuple[Decimal, str]] = {
     "万": (Decimal(10) ** 4, ""),
     "萬": (Decimal(10) ** 4, ""),
     "兆": (Decimal(10) ** 12, ""),
+    # ko (10^4 based; "1천340억" is read as one figure by the grammar)
+    "조": (Decimal(10) ** 12, ""),
+    "억": (Decimal(10) ** 8, ""),
+    "만": (Decimal(10) ** 4, ""),
     "千": (Decimal(10) ** 3, ""),
 }
 # One-letter (and "bi"/"mi") scales only count glued to a figure that has a currency symbol
@@ -111,6 +140,7 @@ PREFIX_CURRENCIES: dict[str, str] = {
     "u.s. $": "USD",
     "us$": "USD",
     "us $": "USD",
+    "u$s": "USD",
     "usd$": "USD",
     "us-$": "USD",
     "usd": "USD",
@@ -190,14 +220,33 @@ SUFFIX_CURRENCIES: dict[str, str] = {
     "新台幣": "TWD",
     "台幣": "TWD",
     "元": "CNY",
+    # ko, ru, vi, nl
+    "달러": "USD",
+    "원": "KRW",
+    "유로": "EUR",
+    "엔": "JPY",
+    "위안": "CNY",
+    "долларов сша": "USD",
+    "долларов": "USD",
+    "доллара": "USD",
+    "доллар": "USD",
+    "долл.": "USD",
+    "евро": "EUR",
+    "рублей": "RUB",
+    "рубля": "RUB",
+    "đo la my": "USD",
+    "đo la": "USD",
+    "amerikaanse dollar": "USD",
+    "dolar as": "USD",
 }
 
 # Between the two ends of a range. OPEN connectors need an opener ("between X and Y").
-RANGE_CONNECTORS = r"-|to|a|bis|through|ate|au|至|到|~|〜|～|から"
-RANGE_CONNECTORS_NEED_OPENER = r"and|et|und|y|e|and up to"
+RANGE_CONNECTORS = r"-to-|-|to|a|bis|through|ate|au|tot|至|到|~|〜|～|から|에서(?:\s*최대)?"
+RANGE_CONNECTORS_NEED_OPENER = r"and|et|und|y|e|and up to|en|до|и|đen|toi|dan|hingga"
 RANGE_OPENERS = (
     r"between|from|range of|ranging from|entre|de|d'|von|zwischen|desde|da|tra|fra|van|"
-    r"compris entre|comprises entre|compreso tra|compresi tra|介于|介於"
+    r"compris entre|comprises entre|compreso tra|compresi tra|介于|介於|tussen|от|между|tu|khoang tu|"
+    r"antara"
 )
 
 # Qualifiers right before a figure (folded).
@@ -205,15 +254,22 @@ UPPER = (
     r"up to|as much as|as high as|no more than|not more than|at most|a maximum of|maximum of|"
     r"capped at|jusqu'a|jusqu'au|pouvant aller jusqu'a|allant jusqu'a|au maximum|au plus|"
     r"bis zu|maximal|hochstens|von bis zu|hasta|de hasta|como maximo|un maximo de|fino a|sino a|"
-    r"fino ad|al massimo|massimo|ate|no maximo"
+    r"fino ad|al massimo|massimo|ate|no maximo|pode chegar a|podendo chegar a|puede llegar a|"
+    r"pudiendo llegar a|could reach|could climb to|peut atteindre|pourrait atteindre|"
+    r"potrebbe raggiungere|potrebbe arrivare a|puo arrivare a|"
+    # nl, ru, vi
+    r"tot wel|tot maar liefst|tot een maximum van|maximaal|hooguit|ten hoogste|tot|"
+    r"вплоть до|не более|максимум|до|len toi|len đen|toi đa|toi|hingga|sampai|maksimal"
 )
 LOWER = (
     r"over|more than|above|in excess of|upwards of|at least|north of|plus de|au moins|"
     r"mehr als|uber|mindestens|mas de|al menos|por encima de|oltre|piu di|almeno|mais de|"
-    r"pelo menos|acima de"
+    r"pelo menos|acima de|meer dan|ruim|minstens|ten minste|более чем|более|свыше|больше|"
+    r"не менее|как минимум|hon|tren|it nhat|toi thieu|lebih dari|setidaknya"
 )
 APPROX = (
     r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|estimated|"
     r"circa|environ|pres de|quelque|presque|rund|etwa|ca\.|knapp|fast|gut|unos|unas|"
-    r"alrededor de|cerca de|aproximadamente|casi|quasi|intorno ai|intorno a|quase"
+    r"alrededor de|cerca de|aproximadamente|casi|quasi|intorno ai|intorno a|quase|ongeveer|"
+    r"zo'n|bijna|rond de|около|примерно|порядка|почти|приблизительно|khoang|gan|xap xi|sekitar"
 )
