@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor.config.settings import Paths, http_addr, http_token, reader_language
+from monitor.config.settings import Paths, http_addr, http_token
 from monitor.context import Context
 from monitor.deliver import channels as notify
 from monitor.errors import MonitorError
@@ -139,8 +139,10 @@ async def _start_web(ctx: Context, heartbeat: Heartbeat) -> Running | None:
     from monitor.web.app import make_app, start
 
     token = http_token()
+    # The pages speak the readers' language of the alerts (notifiers/, else MONITOR_LANGUAGE).
+    language = ctx.channels().config.language or "en"
     app = make_app(
-        ctx.engine, Probe(ctx.engine, heartbeat=heartbeat), token=token, language=reader_language()
+        ctx.engine, Probe(ctx.engine, heartbeat=heartbeat), token=token, language=language
     )
     return await start(app, addr, token=token)
 

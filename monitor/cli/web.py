@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from monitor.cli.common import ConfigDirOption, paths, user_errors
+from monitor.config import notifiers_file
 from monitor.config.durations import parse_duration
 from monitor.config.settings import (
     DEFAULT_HTTP_ADDR,
@@ -18,7 +19,6 @@ from monitor.config.settings import (
     database_url,
     http_token,
     parse_http_addr,
-    reader_language,
 )
 from monitor.errors import ConfigError
 
@@ -64,8 +64,10 @@ def serve(
         if age <= timedelta(0):
             raise ConfigError("--max-cycle-age: must be more than 0")
         token = http_token()
-        language = reader_language()
-        engine = make_engine(database_url(paths(config_dir)))
+        p = paths(config_dir)
+        # The readers' language of the alerts: `language:` in notifiers/, else MONITOR_LANGUAGE.
+        language = notifiers_file.load(p.notifiers_dir).language or "en"
+        engine = make_engine(database_url(p))
         try:
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(

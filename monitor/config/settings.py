@@ -77,9 +77,7 @@ def database_url(paths: Paths) -> str:
 
 ENV_HTTP_ADDR = "MONITOR_HTTP_ADDR"
 ENV_HTTP_TOKEN = "MONITOR_HTTP_TOKEN"
-ENV_LANGUAGE = "MONITOR_LANGUAGE"
 DEFAULT_HTTP_ADDR = "127.0.0.1:8080"
-LANGUAGES = ("en", "fr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +112,3 @@ def http_addr() -> HttpAddress | None:
 def http_token() -> Secret | None:
     """$MONITOR_HTTP_TOKEN: the bearer token the pages demand (required off loopback)."""
     return secret_env(ENV_HTTP_TOKEN)
-
-
-def reader_language() -> str:
-    """$MONITOR_LANGUAGE: the language of what a reader sees (en or fr; default en)."""
-    value = os.environ.get(ENV_LANGUAGE, "").strip().lower() or "en"
-    if value not in LANGUAGES:
-        raise ConfigError(f"{ENV_LANGUAGE}: unknown language {value!r} (use one of: en, fr)")
-    return value

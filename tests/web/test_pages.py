@@ -74,7 +74,7 @@ def test_the_atom_feed_is_valid_with_one_entry_per_alert_and_why_it_fired(web_ur
     assert parsed.feed.id and parsed.feed.updated
     assert len(parsed.entries) == len(alerts) >= 3
     by_title = {e.title: e for e in parsed.entries}
-    change = by_title["Claim amount: up to $134bn → $150bn"]
+    change = by_title["Claimed amount: up to $134bn → $150bn"]
     assert change.id and change.updated and change.link.startswith(web_url + "/story/")
     assert "$150 billion" in change.summary  # the sentence that made the rule fire
     assert "First reported by" in change.summary

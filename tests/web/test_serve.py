@@ -60,7 +60,8 @@ def _process(*args: str, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen
 def test_serve_alone_answers_every_page_from_the_database_and_stops_on_sigterm(
     developments: str,
 ) -> None:
-    with _process("serve", "--addr", "127.0.0.1:0", env={}) as (proc, url):
+    # In the readers' language of the alerts.
+    with _process("serve", "--addr", "127.0.0.1:0", env={"MONITOR_LANGUAGE": "fr"}) as (proc, url):
         assert httpx.get(url + "/healthz", timeout=30).text == "ok\n"
         metrics = httpx.get(url + "/metrics", timeout=30).text
         names = {f.name for f in text_string_to_metric_families(metrics)}
@@ -68,7 +69,8 @@ def test_serve_alone_answers_every_page_from_the_database_and_stops_on_sigterm(
         feed = feedparser.parse(httpx.get(url + "/feed.atom", timeout=30).content)
         assert feed.version == "atom10" and len(feed.entries) >= 3
         html = httpx.get(url + "/", timeout=30).text
-        assert '<div class="claim">$150bn</div>' in html and "<svg" in html
+        assert '<html lang="fr">' in html and "Où en est le litige" in html
+        assert "<svg" in html
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 0, err
