@@ -120,11 +120,13 @@ async def _serve(paths: Paths) -> None:
     finally:
         log.info("stopping: waiting for the running jobs to finish")
         scheduler.shutdown(wait=False)
+        # The pages first: a client's open connection is a task too, and would hold the wait
+        # below for its whole timeout.
+        if web is not None:
+            await web.stop()
         running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         if running:
             await asyncio.wait(running, timeout=ctx.limits.total_timeout + 5)
-        if web is not None:
-            await web.stop()
         pool.shutdown(cancel_futures=True)
         ctx.close()
         log.info("stopped")

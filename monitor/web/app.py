@@ -77,7 +77,8 @@ async def start(app: web.Application, addr: HttpAddress, *, token: Secret | None
     """Listen on `addr` (port 0: a free one, reported back). Refuses a non-loopback address
     without a token before binding anything."""
     check_bind(addr, token)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # Pages answer in milliseconds: at stop, a request still running after 5 s is cut off.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
     site = web.TCPSite(runner, addr.host, addr.port, reuse_address=True)
     try:
