@@ -14,16 +14,21 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor.config.settings import Paths
+from monitor.config.settings import Paths, http_addr, http_token
 from monitor.context import Context
 from monitor.deliver import channels as notify
 from monitor.errors import MonitorError, StorageError
 from monitor.fetch.poller import make_pool
 from monitor.pipeline import run_cycle
 from monitor.storage.engine import classify, redact
+from monitor.web.health import Heartbeat, Probe
+
+if TYPE_CHECKING:
+    from monitor.web.app import Running
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +98,14 @@ class Service:
     def __init__(self, ctx: Context, pool: Executor | None) -> None:
         self.ctx = ctx
         self.pool = pool
+        # What /healthz reads: a tick may run as long as the lease it takes on its sources.
+        self.heartbeat = Heartbeat(
+            tick_seconds=TICK_SECONDS, stall=ctx.limits.total_timeout * 3 + 60
+        )
 
     async def tick(self) -> None:
         """Check the due sources (an edited sources.yaml applies at the next tick)."""
+        self.heartbeat.start()
         try:
             report = await run_cycle(self.ctx, due_only=True, pool=self.pool)
         except StorageError:
@@ -103,6 +113,8 @@ class Service:
         except MonitorError as exc:
             log.error("cycle failed error=%s", exc)
             return
+        finally:
+            self.heartbeat.done()
         if report.sources:
             log.info(
                 "cycle done sources=%d ok=%d not_modified=%d failed=%d new=%d edited=%d alerts=%d",
@@ -188,14 +200,22 @@ async def _serve(paths: Paths) -> None:
         pool.shutdown(cancel_futures=True)
         ctx.close()
         raise
-    for line in startup_summary(ctx):
+    service = Service(ctx, pool)
+    try:
+        web = await _start_web(ctx, service.heartbeat)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        ctx.close()
+        raise
+    for line in startup_summary(ctx, web=web):
         log.info("%s", line)
     for source in ctx.sources():
         if source.enabled:
             for warning in source.setup_warnings():
                 log.warning("source setup source=%s %s", source.name, warning)
     scheduler = AsyncIOScheduler(timezone=UTC)
-    for name, (func, seconds) in jobs(ctx, pool, DatabaseWatch(ctx.engine.url)).items():
+    watch = DatabaseWatch(ctx.engine.url)
+    for name, (func, seconds) in jobs(ctx, pool, watch, service=service).items():
         _job(scheduler, func, seconds, name)
     scheduler.start()
     log.info("monitor running config=%s (Ctrl-C to stop)", paths.root)
@@ -204,6 +224,10 @@ async def _serve(paths: Paths) -> None:
     finally:
         log.info("stopping: waiting for the running jobs to finish")
         scheduler.shutdown(wait=False)
+        # The pages first: a client's open connection is a task too, and would hold the wait
+        # below for its whole timeout.
+        if web is not None:
+            await web.stop()
         running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         if running:
             await asyncio.wait(running, timeout=ctx.limits.total_timeout + 5)
@@ -212,7 +236,7 @@ async def _serve(paths: Paths) -> None:
         log.info("stopped")
 
 
-def startup_summary(ctx: Context) -> list[str]:
+def startup_summary(ctx: Context, *, web: Running | None = None) -> list[str]:
     """What `monitor run` is about to do, before its first poll: an operator sees at once which
     config, database and channels it uses even when every source then fails."""
     sources = ctx.sources()
@@ -235,8 +259,28 @@ def startup_summary(ctx: Context) -> list[str]:
         f"starting rules={rules} in {len(ruleset.files)} files",
         f"starting notifiers={', '.join(channels.notifiers) or 'none'}; {digest_line}",
         f"starting database={redact(str(ctx.engine.url))}",
+        f"starting web={web.url}/ (health {web.url}/healthz, metrics {web.url}/metrics)"
+        if web is not None
+        else "starting web=off (MONITOR_HTTP_ADDR=off)",
         f"starting poll every {TICK_SECONDS}s for the sources that are due",
     ]
+
+
+async def _start_web(ctx: Context, heartbeat: Heartbeat) -> Running | None:
+    """The web pages in this process (MONITOR_HTTP_ADDR; `off`: none), judged healthy by this
+    scheduler's heartbeat."""
+    addr = http_addr()
+    if addr is None:
+        return None
+    from monitor.web.app import make_app, start
+
+    token = http_token()
+    # The pages speak the readers' language of the alerts (notifiers/, else MONITOR_LANGUAGE).
+    language = ctx.channels().config.language or "en"
+    app = make_app(
+        ctx.engine, Probe(ctx.engine, heartbeat=heartbeat), token=token, language=language
+    )
+    return await start(app, addr, token=token)
 
 
 def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:
@@ -263,10 +307,15 @@ def _extra_jobs(ctx: Context) -> dict[str, tuple[Callable[[], Awaitable[None]], 
 
 
 def jobs(
-    ctx: Context, pool: Executor | None, watch: DatabaseWatch
+    ctx: Context,
+    pool: Executor | None,
+    watch: DatabaseWatch,
+    *,
+    service: Service | None = None,
 ) -> dict[str, tuple[Callable[[], Awaitable[None]], int]]:
-    """Every job of `monitor run` by name, guarded by `watch`, with its interval in seconds."""
-    service = Service(ctx, pool)
+    """Every job of `monitor run` by name, guarded by `watch`, with its interval in seconds
+    (`service`: the one whose heartbeat the web pages read)."""
+    service = service or Service(ctx, pool)
     extra = _extra_jobs(ctx)
     # No digest configured: that job never touches the database, so it cannot vouch for it.
     digest_witness = ctx.channels().config.digest is not None

@@ -196,6 +196,11 @@ NOTIFY_ENV = (
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in NOTIFY_ENV:
         monkeypatch.delenv(name, raising=False)
+    # `monitor run` serves its pages at 127.0.0.1:8080 by default: tests that start it must
+    # not fight over a fixed port (tests/web asks for a free one).
+    monkeypatch.setenv("MONITOR_HTTP_ADDR", "off")
+    monkeypatch.delenv("MONITOR_HTTP_TOKEN", raising=False)
+    monkeypatch.delenv("MONITOR_LANGUAGE", raising=False)
 
 
 @pytest.fixture

@@ -59,13 +59,14 @@ def version() -> None:
 
 
 def _register_all() -> None:
-    from monitor.cli import backtest, classify, ingest, notify, rules
+    from monitor.cli import backtest, classify, ingest, notify, rules, web
 
     ingest.register(app)
     notify.register(app)
     classify.register(app)
     rules.register(app)
     backtest.register(app)
+    web.register(app)
 
 
 try:
