@@ -55,6 +55,7 @@ class CycleReport:
     new_item_ids: list[int] = field(default_factory=list)
     edited_item_ids: list[int] = field(default_factory=list)
     alerts: int = 0
+    waiting: list[str] = field(default_factory=list)  # rulings waiting for a second outlet
 
     @property
     def failed(self) -> list[SourceReport]:
@@ -218,7 +219,11 @@ async def run_cycle(
     channels = ctx.channels()
     # rules → observations → facts and stories → alerts in the outbox (developments.matching)
     report.alerts += match_backlog(
-        ctx, route=channels.route, now=now, language=channels.config.language
+        ctx,
+        route=channels.route,
+        now=now,
+        language=channels.config.language,
+        waiting=report.waiting,
     )
     # source health → "down", "silent" and "recovered" alerts (deliver.health)
     with Session(ctx.engine) as session, session.begin():
@@ -229,10 +234,18 @@ async def run_cycle(
     return _finish(ctx, report)
 
 
-def match_backlog(ctx: Context, *, route: Route, now: datetime, language: str = "en") -> int:
+def match_backlog(
+    ctx: Context,
+    *,
+    route: Route,
+    now: datetime,
+    language: str = "en",
+    waiting: list[str] | None = None,
+) -> int:
     """Run the rules over every item they have not read yet: this cycle's new and edited
     items, and any left by a run that stopped between storing and matching. The rule set is
-    only compiled when there is something to read (a cycle of 304s never pays for it)."""
+    only compiled when there is something to read (a cycle of 304s never pays for it).
+    Rulings still waiting for a second outlet are added to `waiting`."""
     alerts = 0
     ruleset = None
     while True:
@@ -251,6 +264,8 @@ def match_backlog(ctx: Context, *, route: Route, now: datetime, language: str = 
             ctx.engine, ids, ruleset=ruleset, route=route, now=now, language=language
         )
         alerts += len(found.alerts)
+        if waiting is not None:
+            waiting.extend(found.waiting)
         if len(ids) < BACKLOG_BATCH:
             return alerts
 

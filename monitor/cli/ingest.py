@@ -368,6 +368,8 @@ def print_cycle(report: CycleReport) -> None:
         f"{report.count('not_modified') + report.count('unchanged')} not modified, "
         f"{len(report.failed)} failed; {new} new items, {edited} edited; {report.alerts} alerts"
     )
+    for line in report.waiting:
+        echo(line)
     for s in report.sources:
         for w in s.warnings:
             echo(f"warning: {s.name}: {w}", err=True)

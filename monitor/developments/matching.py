@@ -18,7 +18,14 @@ from sqlmodel import Session
 from monitor.deliver import outbox
 from monitor.developments import wording
 from monitor.developments.facts import observe
-from monitor.developments.stories import Attached, ItemRef, attach, attach_ruling, decision_key
+from monitor.developments.stories import (
+    Attached,
+    DecisionKey,
+    ItemRef,
+    attach,
+    attach_ruling,
+    decision_key,
+)
 from monitor.domain import AlertDraft, Item, Link, Observation
 from monitor.storage import findings as q
 from monitor.storage import items as item_store
@@ -38,6 +45,8 @@ class Result:
     alerts: list[int] = field(default_factory=list)
     updates: int = 0
     matched_items: int = 0
+    # Rulings reported by too few outlets so far: what they would say, and by whom.
+    waiting: list[str] = field(default_factory=list)
 
 
 def process(
@@ -254,6 +263,12 @@ def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
     if alert is None and corroborated and told:
         draft = wording.ruling_alert(ctx.session, obs, att.story, language=ctx.language)
         ctx.raise_alert(draft, f"ruling:{att.story.id}", att.story)
+    elif alert is None and not corroborated:
+        headline = wording.ruling_headline(
+            reading, DecisionKey.parse(att.story.value_key), ctx.language
+        )
+        outlets = ", ".join(att.story.outlets)
+        ctx.result.waiting.append(f"{headline} — {wording.pending_note(ctx.language)}: {outlets}")
     else:
         ctx.update(att)
 

@@ -172,3 +172,18 @@ def test_evolving_feeds_give_first_claim_one_ruling_one_change_and_nothing_else(
     claim_updates = [d for d in deliveries if d["alert_id"] == alerts[0]["id"] and d["seq"] > 0]
     assert len(claim_updates) == 7  # outlets 3..9 reported the $134bn claim after the alert
     assert all(d["status"] == "sent" for d in deliveries if d["channel"] == "console")
+
+
+def test_a_ruling_one_outlet_reported_is_shown_by_poll_as_waiting(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    shutil.copytree(REPO / "rules", config_dir / "rules")
+    url = feed_server.add("/wire.xml", Route(body=feed("wire.example", "en", [RULING])))
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: wire.example\n    url: {url}\n")
+    code, out, err = cli("poll")
+    assert code == 0, err
+    assert "0 alerts" in out
+    assert (
+        "Ruling: summary judgment denied (N.D. Cal., reported 18 May 2026)"
+        " — waiting for a second outlet: wire.example" in out
+    )
