@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
@@ -182,23 +182,16 @@ def has_docket_source(engine: Engine) -> bool:
         return conn.execute(stmt).first() is not None
 
 
-def news_only_rulings(
-    engine: Engine, *, reported_before: datetime, reported_since: datetime, limit: int = 50
-) -> list[NewsOnlyRulingRow]:
-    """Ruling stories first reported in [reported_since, reported_before) that no docket entry
-    has joined (from_court false), oldest report first."""
-    stmt = (
+def _news_rulings() -> Select[Any]:
+    """Ruling stories no docket entry joined, with the link of their first report."""
+    return (
         select(STORY, ITEM.c.url.label("first_url"))
         .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
-        .where(
-            STORY.c.kind == "ruling",
-            STORY.c.from_court.is_(False),
-            STORY.c.first_seen_at >= reported_since,
-            STORY.c.first_seen_at < reported_before,
-        )
-        .order_by(STORY.c.first_seen_at, STORY.c.id)
-        .limit(limit)
+        .where(STORY.c.kind == "ruling", STORY.c.from_court.is_(False))
     )
+
+
+def _ruling_rows(engine: Engine, stmt: Select[Any]) -> list[NewsOnlyRulingRow]:
     with engine.connect() as conn:
         return [
             NewsOnlyRulingRow(
@@ -214,16 +207,30 @@ def news_only_rulings(
         ]
 
 
+def news_only_rulings(
+    engine: Engine, *, reported_before: datetime, reported_since: datetime, limit: int = 50
+) -> list[NewsOnlyRulingRow]:
+    """Ruling stories first reported in [reported_since, reported_before) that no docket entry
+    has joined (from_court false), oldest report first."""
+    stmt = (
+        _news_rulings()
+        .where(
+            STORY.c.first_seen_at >= reported_since,
+            STORY.c.first_seen_at < reported_before,
+        )
+        .order_by(STORY.c.first_seen_at, STORY.c.id)
+        .limit(limit)
+    )
+    return _ruling_rows(engine, stmt)
+
+
 def unalerted_rulings(engine: Engine, start: datetime, end: datetime) -> list[NewsOnlyRulingRow]:
     """Ruling stories seen in the window that raised no alert yet: one outlet so far, waiting
     for a second (the court record alone would have raised one)."""
     stmt = (
-        select(STORY, ITEM.c.url.label("first_url"))
-        .outerjoin(ITEM, ITEM.c.id == STORY.c.first_item_id)
+        _news_rulings()
         .outerjoin(ALERT, ALERT.c.story_id == STORY.c.id)
         .where(
-            STORY.c.kind == "ruling",
-            STORY.c.from_court.is_(False),
             STORY.c.last_seen_at >= start,
             STORY.c.first_seen_at < end,
             ALERT.c.id.is_(None),
@@ -231,19 +238,7 @@ def unalerted_rulings(engine: Engine, start: datetime, end: datetime) -> list[Ne
         .order_by(STORY.c.first_seen_at, STORY.c.id)
         .limit(50)
     )
-    with engine.connect() as conn:
-        return [
-            NewsOnlyRulingRow(
-                r.id,
-                r.topic,
-                _ruling_kind(r.subject),
-                r.title,
-                tuple(r.outlets or ()),
-                cast(datetime, _utc(r.first_seen_at)),
-                r.first_url,
-            )
-            for r in conn.execute(stmt)
-        ]
+    return _ruling_rows(engine, stmt)
 
 
 def last_alert_of_kind(engine: Engine, kind: str, before: datetime) -> AlertRow | None:
