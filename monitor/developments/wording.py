@@ -141,7 +141,6 @@ _WORDS = {
         "claim": "Claimed amount",
         "claim_first": "First claimed amount in {case}: {value}.",
         "claim_change": "The claimed amount in {case} changed from {old} to {new}.",
-        "by": "First reported by {first}; {n} outlets{langs}.",
         "langs": " in {k} languages",
         "court_record": "From the court record.",
         "also": "also reported by {outlet} ({n} outlets{langs})",
@@ -164,7 +163,6 @@ _WORDS = {
         "claim": "Montant réclamé",
         "claim_first": "Premier montant réclamé dans {case} : {value}.",
         "claim_change": "Le montant réclamé dans {case} passe de {old} à {new}.",
-        "by": "Annoncé d'abord par {first} ; {n} médias{langs}.",
         "langs": " en {k} langues",
         "court_record": "Selon le dossier du tribunal.",
         "also": "également rapporté par {outlet} ({n} médias{langs})",
@@ -261,13 +259,10 @@ def _case(obs: Observation, value: Mapping[str, Any] | None = None) -> str:
     return str((value or obs.value).get("case") or obs.topic)
 
 
-def _provenance(story: Story, links: Sequence[Link], language: str) -> str:
-    if story.from_court:
-        return _w(language, "court_record")
-    k = len(story.languages)
-    langs = _w(language, "langs", k=k) if k > 1 else ""
-    first = links[0].outlet if links else "?"
-    return _w(language, "by", first=first, n=len(story.outlets), langs=langs)
+def _court(story: Story, language: str) -> str:
+    """The outlets and who reported first are the notifiers' to list; the court record is
+    said here, since it is why a ruling needs no second outlet."""
+    return " " + _w(language, "court_record") if story.from_court else ""
 
 
 def _quote(links: Sequence[Link], language: str) -> str:
@@ -305,7 +300,7 @@ def claim_alert(
     return AlertDraft(
         kind=kind,
         headline=headline,
-        summary=f"{lead} {_provenance(story, links, language)}{_quote(links, language)}",
+        summary=f"{lead}{_quote(links, language)}",
         old_value=old,
         new_value=new,
         **common,
@@ -413,7 +408,7 @@ def ruling_alert(
     return AlertDraft(
         kind="ruling",
         headline=headline,
-        summary=f"{lead} {_provenance(story, links, language)}{_quote(links, language)}",
+        summary=f"{lead}{_court(story, language)}{_quote(links, language)}",
         new_value=headline,
         **common,
     )
@@ -434,7 +429,7 @@ def match_alert(
     return AlertDraft(
         kind=obs.kind,
         headline=_w(language, "matched", rule=obs.rule, title=story.title),
-        summary=f"{obs.display}. {_provenance(story, common['links'], language)}",
+        summary=f"{obs.display}.",
         new_value=obs.display,
         **common,
     )

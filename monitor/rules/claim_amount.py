@@ -312,6 +312,7 @@ class ClaimAmountMatcher:
         low = decimal_str(claim.low) if claim.low is not None else None
         high = decimal_str(claim.high) if claim.high is not None else None
         value: dict[str, object] = {"low": low, "high": high, "currency": claim.currency}
+        value["case"] = self.topic.name  # how alerts name the dispute
         if claim.mention.approx:
             value["approx"] = True
         if claim.assumed:
