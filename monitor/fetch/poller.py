@@ -94,14 +94,19 @@ def _init_worker(memory_mb: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool itself, workers must not
     # die mid-parse with a traceback each.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if memory_mb > 0:
+    used = _address_space()
+    if memory_mb > 0 and used > 0:
         # Address space, not RSS: the only bound the kernel enforces at allocation time, so the
         # parse sees a MemoryError instead of the machine swapping or the OOM killer choosing.
+        # Where it cannot be read (no /proc) or set, the parse runs unbounded, as inline.
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = _address_space() + memory_mb * 1024 * 1024
+        limit = used + memory_mb * 1024 * 1024
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError):
+            return
         _memory_mb = memory_mb
 
 

@@ -1,5 +1,7 @@
 """Hostile sources in the same cycle as good ones: each ends within its limits, is reported in
-`sources list`, and the good sources are stored; the process stays under 300 MB."""
+`sources list`, and the good sources are stored; the process stays under 300 MB. And each
+hostile case alone: entity bombs in any encoding, a parse past the worker's memory bound, a
+feed of too many entries, terminal escapes in what feeds and servers say."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ import os
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from feedserver import FeedServer, Route, gzip_bomb, rss
-from support import count, write_sources
+from support import cli, count, write_sources
 
 MONITOR = [sys.executable, "-m", "monitor"]
 
@@ -249,3 +252,59 @@ def test_a_feed_of_many_entries_is_read_up_to_its_cap_newest_first(
     )
     (row,) = json.loads(listing.stdout)
     assert "only the newest 50 read" in (row["last_warning"] or "")
+
+
+# A window title (OSC 0 ended by BEL), an OSC 8 link, an 8-bit CSI colour and a bidi override.
+HOSTILE_TITLE = "&#x1b;]0;pwned&#x7;Judge &#x1b;]8;;https://evil.example/&#x1b;\\rules&#x1b;]8;;&#x1b;\\ \u009b31mtoday\u202e"
+CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def _feed() -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><guid>a</guid><title>{HOSTILE_TITLE}</title>"
+        "<link>https://example.com/a</link><description>d</description>"
+        "<pubDate>Mon, 18 May 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+    ).encode()
+
+
+def _clean(text: str) -> None:
+    for ch in CONTROLS:
+        assert ch not in text, f"{ch!r} reached the terminal: {text!r}"
+
+
+def test_items_list_and_sources_test_print_feed_text_without_escapes(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    url = feed_server.add("/feed.xml", Route(body=_feed()))
+    code, out, err = cli("sources", "test", url)
+    assert code == 0, err
+    assert "Judge" in out and "today" in out and "pwned" not in out
+    _clean(out + err)
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: news\n    url: {url}\n")
+    assert cli("poll")[0] == 0
+    code, out, err = cli("items", "list")
+    assert code == 0 and "Judge" in out
+    _clean(out + err)
+    code, out, err = cli("items", "list", "--json")
+    assert code == 0
+    _clean(out)  # JSON says the same characters as \u escapes
+
+
+def _hostile_reason(h: BaseHTTPRequestHandler) -> None:
+    body = b"no"
+    h.wfile.write(b"HTTP/1.1 503 Busy \x1b]0;pwned\x07\x1b[2J\x9b31m now\r\n")
+    h.wfile.write(b"Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n" + body)
+
+
+def test_a_servers_reason_phrase_is_shown_without_escapes(
+    feed_server: FeedServer, config_dir: Path
+) -> None:
+    url = feed_server.add("/busy.xml", Route(handler=_hostile_reason))
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: busy\n    url: {url}\n")
+    code, out, err = cli("poll")
+    assert "HTTP 503 Busy" in err
+    _clean(out + err)
+    code, out, err = cli("sources", "list")
+    assert code == 0 and "HTTP 503 Busy" in out
+    _clean(out + err)
