@@ -267,6 +267,7 @@ class ClaimAmountMatcher:
 
     def claims(self, doc: Document, reasons: Reasons) -> list[Claim]:
         found: list[Claim] = []
+        shares: set[Decimal] = set()
         opts = self.options
         for i, segment in enumerate(doc.segments):
             mentions = doc.money(i)
@@ -290,6 +291,8 @@ class ClaimAmountMatcher:
                 if currency != opts.currency or m.point < opts.min_amount:
                     continue
                 ok, strong, why = self.judge(doc, i, mentions, j)
+                if not ok and "one defendant" in why:
+                    shares.add(m.point)
                 if not ok and why.endswith(_NO_CUE):
                     context = self._context_cue(doc, i, m)
                     if context:
@@ -301,7 +304,16 @@ class ClaimAmountMatcher:
                     opts.suspect_above is not None and m.point > opts.suspect_above
                 )
                 found.append(Claim(m.low, m.high, currency, m, i, strong, suspect, assumed))
-        return found
+        # A figure the item shows to be one defendant's share is that share wherever it appears
+        # (the headline "Musk seeks up to $109bn from OpenAI" over a text that splits the claim).
+        kept = [c for c in found if c.mention.point not in shares]
+        for c in found:
+            if c.mention.point in shares:
+                reasons.add(
+                    doc.segments[c.segment],
+                    f"{c.mention.text!r} is a share elsewhere in the item",
+                )
+        return kept
 
     def evaluate(self, doc: Document, relevant: bool) -> RuleResult:
         if not relevant:
