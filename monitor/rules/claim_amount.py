@@ -29,12 +29,16 @@ _PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
 _WON_ASIDE = re.compile(
     r"^\s*,\s*(?:우리\s?돈|한화|원화)(?:로)?\s*(?:약\s*)?[\d.,]+\s*[조억만천]*\s*원"
 )
+# The defendant named just before "is worth" closes "against OpenAI (and Microsoft)": it is the
+# claim's object, not the subject whose worth the figure is.
 _AND_LAST = re.compile(
     r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
     r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
 )
 # Unambiguous "from" words (the Romance "de"/"da" are everywhere and prove nothing alone).
 _FROM_WORD = re.compile(r"(?<![a-z])(?:from|von)\s")
+# The end of judge()'s reason when a figure has neither a claiming nor a distracting cue: only
+# such a figure may take its cue from a neighbouring sentence.
 _NO_CUE = "no claiming word near it"
 _CJK_CHAR = re.compile(r"[\u3040-\u9fff]")
 _WON_SCALE = re.compile(r"[조억만]")
