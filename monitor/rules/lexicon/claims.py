@@ -165,7 +165,7 @@ DISTRACTOR = [
     # raising money (es, pt, it, fr, de, nl, vi, ko)
     "recaudar", "recaudo", "recaudacion", "levantar", "levantou", "captar", "captou",
     "captacao", "raccogliere", "raccolto", "raccolta", "lever", "leve", "einsammeln",
-    "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치",
+    "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치", "조달",
     # id
     "valuasi", "bernilai", "investasi", "berinvestasi", "donasi", "menyumbang", "pendanaan",
     "tawaran", "akuisisi", "kekayaan", "saham",
