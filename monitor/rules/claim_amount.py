@@ -29,12 +29,17 @@ _PAREN = re.compile(r"[（(][^）)]{0,40}[）)]")
 _WON_ASIDE = re.compile(
     r"^\s*,\s*(?:우리\s?돈|한화|원화)(?:로)?\s*(?:약\s*)?[\d.,]+\s*[조억만천]*\s*원"
 )
+# The defendant named just before "is worth" closes "against OpenAI (and Microsoft)": it is the
+# claim's object, not the subject whose worth the figure is.
 _AND_LAST = re.compile(
     r"(?<![a-z])(?:and|und|et|y|e|against|contro|contre|gegen|contra|vs\.?|v\.)\s+\S+\s+"
     r"(?:(?:is|are|was|could be|would be)\s+)?\S+\s*$"
 )
 # Unambiguous "from" words (the Romance "de"/"da" are everywhere and prove nothing alone).
 _FROM_WORD = re.compile(r"(?<![a-z])(?:from|von)\s")
+# The end of judge()'s reason when a figure has neither a claiming nor a distracting cue: only
+# such a figure may take its cue from a neighbouring sentence.
+_NO_CUE = "no claiming word near it"
 _CJK_CHAR = re.compile(r"[\u3040-\u9fff]")
 _WON_SCALE = re.compile(r"[조억만]")
 _BOUND_RANK = {"range": 0, "upper": 1, "exact": 2, "lower": 3}
@@ -213,7 +218,7 @@ class ClaimAmountMatcher:
         total = [s for s in _spans(cl.CLAIM_TOTAL_RE, left) if _tokens_between(left[s[1] :]) <= 4]
         if total and not distract_left and cl.CLAIM_CONTEXT_RE.search(text):
             return True, False, f"{m.text!r} is a total in a sentence about the claim"
-        return False, False, f"{m.text!r}: no claiming word near it"
+        return False, False, f"{m.text!r}: {_NO_CUE}"
 
     def _other_payer(self, text: str, mentions: list[MoneyMention], j: int, payer: int) -> bool:
         """Whether another figure of the sentence is owed by another single defendant, or the
@@ -239,8 +244,34 @@ class ClaimAmountMatcher:
                 return True
         return False
 
+    def _context_cue(self, doc: Document, i: int, m: MoneyMention) -> str | None:
+        """A claim told across two sentences: the figure answers a question about the claim
+        ("How much does Musk want? Up to $134bn."), or the next sentence says what it is
+        ("... $134bn. That is the sum Musk demanded."). Only for a figure whose own sentence has
+        no distracting word at all."""
+        text = doc.segments[i].folded.text
+        if doc.segments[i].where != "text" or cl.DISTRACTOR_RE.search(text):
+            return None
+        if i + 1 < len(doc.segments) and not doc.money(i + 1):
+            after = doc.segments[i + 1].folded.text
+            back = cl.BACK_REFERENCE_RE.match(after)
+            cue = cl.CLAIM_BEFORE_RE.search(after)
+            if back and cue and not cl.DISTRACTOR_RE.search(after):
+                return f"the next sentence: {back.group().strip()!r} ... {cue.group()!r}"
+        if i > 0 and doc.segments[i - 1].where == "text" and not doc.money(i - 1):
+            before = doc.segments[i - 1].folded.text.rstrip()
+            cue = cl.CLAIM_BEFORE_RE.search(before)
+            if (
+                before.endswith(("?", "\uff1f"))
+                and cue
+                and _tokens_between(text[: m.folded_span[0]]) <= 3
+            ):
+                return f"answers the question before it ({cue.group()!r})"
+        return None
+
     def claims(self, doc: Document, reasons: Reasons) -> list[Claim]:
         found: list[Claim] = []
+        shares: set[Decimal] = set()
         opts = self.options
         for i, segment in enumerate(doc.segments):
             mentions = doc.money(i)
@@ -264,6 +295,12 @@ class ClaimAmountMatcher:
                 if currency != opts.currency or m.point < opts.min_amount:
                     continue
                 ok, strong, why = self.judge(doc, i, mentions, j)
+                if not ok and "one defendant" in why:
+                    shares.add(m.point)
+                if not ok and why.endswith(_NO_CUE):
+                    context = self._context_cue(doc, i, m)
+                    if context:
+                        ok, why = True, f"{m.text!r} claimed ({context})"
                 reasons.add(segment, why)
                 if not ok:
                     continue
@@ -271,7 +308,16 @@ class ClaimAmountMatcher:
                     opts.suspect_above is not None and m.point > opts.suspect_above
                 )
                 found.append(Claim(m.low, m.high, currency, m, i, strong, suspect, assumed))
-        return found
+        # A figure the item shows to be one defendant's share is that share wherever it appears
+        # (the headline "Musk seeks up to $109bn from OpenAI" over a text that splits the claim).
+        kept = [c for c in found if c.mention.point not in shares]
+        for c in found:
+            if c.mention.point in shares:
+                reasons.add(
+                    doc.segments[c.segment],
+                    f"{c.mention.text!r} is a share elsewhere in the item",
+                )
+        return kept
 
     def evaluate(self, doc: Document, relevant: bool) -> RuleResult:
         if not relevant:

@@ -165,7 +165,7 @@ DISTRACTOR = [
     # raising money (es, pt, it, fr, de, nl, vi, ko)
     "recaudar", "recaudo", "recaudacion", "levantar", "levantou", "captar", "captou",
     "captacao", "raccogliere", "raccolto", "raccolta", "lever", "leve", "einsammeln",
-    "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치",
+    "eingesammelt", "ophalen", "opgehaald", "huy đong", "유치", "조달",
     # id
     "valuasi", "bernilai", "investasi", "berinvestasi", "donasi", "menyumbang", "pendanaan",
     "tawaran", "akuisisi", "kekayaan", "saham",
@@ -245,6 +245,13 @@ CLAIM_WORTH_RE = re.compile(
     r"(?![a-z])(?:(?!(?<![a-z])(?:which|that|who|whose|que|qui|dont|che|die|das|der)(?![a-z]))"
     r"[^,;:])*?(?<![a-z])(?:is|are|could be|would be|may be|might be|was|is now)?\s*"
     r"(?:worth|vale|vaut|valdria|varrebbe|valeria|wert)\s*$"
+)
+# A sentence that opens by pointing back at the figure before it ("That is the sum Musk
+# demanded", "C'est la somme que réclame Musk", "这就是马斯克索赔的金额").
+BACK_REFERENCE_RE = re.compile(
+    r"\s*(?:that is|that's|this is|it is|that was|this was|c'est|voila|das ist|dies ist|"
+    r"esa es|esta es|essa e|esta e|questa e|quella e|这就是|这是|這就是|這是|これが|これは)"
+    r"(?![a-z])"
 )
 CLAIM_BEFORE_RE = compile_words(CLAIM_BEFORE)
 CLAIM_CLAUSE_END_RE = compile_words(CLAIM_CLAUSE_END)
