@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.domain import as_utc
+from monitor.errors import StorageError
 from monitor.storage import dashboard as q
 from monitor.storage.engine import current_revision, head_from_files, head_revision
 
@@ -62,7 +63,7 @@ class Probe:
             with self.engine.connect() as conn:
                 q.ping(conn)
                 last = q.last_cycle(conn) if self.heartbeat is None else None
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StorageError) as exc:
             return f"database not answering: {type(exc).__name__}"
         if self.heartbeat is not None:
             return self.heartbeat.problem()
@@ -82,7 +83,7 @@ class Probe:
             with self.engine.connect() as conn:
                 q.ping(conn)
             stored = current_revision(self.engine)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StorageError) as exc:
             return f"database not answering: {type(exc).__name__}"
         expected = head_from_files() or head_revision()
         if stored != expected:

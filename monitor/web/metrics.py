@@ -20,6 +20,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from monitor.errors import StorageError
 from monitor.storage import dashboard as q
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class DatabaseCollector(Collector):
                 self.settled, cycles = q.cycle_totals(
                     conn, self.settled, settle_before=settle_before
                 )
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StorageError) as exc:
             log.warning("metrics database error=%s", type(exc).__name__)
             up.add_metric([], 0)
             yield up
