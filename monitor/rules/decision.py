@@ -35,7 +35,7 @@ _QUESTION_CUES: dict[str, list[str]] = {
         "must answer", "doit repondre", "muss sich ~ verantworten", "debe responder",
         "demande reconventionnelle", "demandes reconventionnelles", "widerklage", "widerklagen",
         "demanda reconvencional", "contrademanda", "domanda riconvenzionale", "reconvencao",
-        "反诉", "反訴",
+        "反诉", "反訴", "맞소송",
     ],
     "strike_defences": [
         "affirmative defenses", "affirmative defences", "motion to strike", "defenses", "defences",
@@ -77,7 +77,8 @@ _DENY = compile_words([
     "desestimo", "desestima", "ha respinto", "respinto", "respinge", "ha rigettato",
     "rigettato", "rigetta", "ha negato", "negou", "rejeitou", "rejeita", "indeferiu",
     "rejeitaram", "驳回", "駁回", "否决", "否決", "拒绝", "拒絕", "退け", "却下", "棄却",
-    "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳",
+    "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳", "기각했", "거부했",
+    "받아들이지 않았", "bac bo", "tu choi",
 ])  # fmt: skip
 # A failed motion reads as a loss of its mover: "Musk loses bid", "X scheitert mit Antrag".
 _LOSES = compile_words([

@@ -27,6 +27,16 @@ _RANK = {k: i for i, k in enumerate(rl.KIND_PRIORITY)}
 MAX_GAP_TOKENS = 35
 
 
+_CJK_CLAUSE = re.compile(r"[,;，；、。]")
+
+
+def _same_clause(text: str, a: int, b: int) -> bool:
+    """Whether two offsets are in one clause: for CJK, no comma or stop between them; a Latin
+    sentence is one clause (its commas join a withdrawal and its effect)."""
+    lo, hi = min(a, b), max(a, b)
+    return not (_CJK.search(text[lo:hi]) and _CJK_CLAUSE.search(text[lo:hi]))
+
+
 def _precedence(found: Decision, order: int) -> tuple[int, int, int]:
     """Which of an item's decisions sums it up: a verdict or an appeal (the news of its day),
     then the first decision read whose kind the words tell (title first), by kind on a tie."""
@@ -151,11 +161,14 @@ class RulingMatcher:
         verbs = list(rl.DECISION_RE.finditer(text))
         if not verbs:
             return []
-        if rl.VOLUNTARY_RE.search(text):
-            reasons.add(segment, "a party withdrew: no court decision")
-            return []
+        withdrawn = [m.start() for m in rl.VOLUNTARY_RE.finditer(text)]
         out: list[Decision] = []
         for v in verbs:
+            # A party's withdrawal in the verb's own clause: no court decision. Chinese and
+            # Japanese chronicles list a withdrawal and a ruling in one sentence, clause apart.
+            if any(_same_clause(text, w, v.start()) for w in withdrawn):
+                reasons.add(segment, "a party withdrew: no court decision")
+                continue
             decision = self._decision(doc, i, text, v, actors, reasons)
             if decision is not None:
                 out.append(decision)

@@ -26,6 +26,7 @@ COURT_ACTORS = [
     "juez", "jueza", "jueces", "corte", "la justicia", "giudice", "giudici", "tribunale",
     "juiz", "juiza", "a justica",
     "法官", "法院", "法庭", "判事", "裁判所", "裁判官", "地裁", "地方法院",
+    "판사", "법원", "tham phan", "toa an",
 ]
 # "court" as a modifier is no actor: "court filing", "jury trial", "court order".
 _NOT_ACTOR_AFTER = (
@@ -153,6 +154,9 @@ DECISION_VERBS = [
     "准许", "准許", "决定", "決定", "下令", "认定", "認定", "裁示", "判定", "退け", "却下", "棄却",
     "認め", "決定を下し", "判断を下し", "命じ", "評決", "定于", "定於", "定在", "排定", "判断し",
     "結論づけ", "结论", "判定", "通知了", "未獲法院采納", "未获法院采纳", "未獲采納", "未获采纳",
+    # ko / vi
+    "기각했", "기각한", "승인했", "거부했", "받아들이지 않았", "판결했", "결정했",
+    "bac bo", "tu choi", "chap thuan", "ra phan quyet",
 ]
 # Passive decisions need a court named anywhere in the sentence ("as ruled by Judge X").
 PASSIVE_DECISIONS = [
@@ -287,6 +291,7 @@ KIND_CUES: dict[str, list[str]] = {
         "要求驳回", "要求駁回", "请求驳回", "請求駁回", "申请驳回", "申請駁回", "撤销诉讼",
         # a court rejecting the suit itself is its dismissal, in any language
         "rejected _ lawsuit", "rejects _ lawsuit", "rejected _ suit", "rejects _ suit",
+        "소송 기각", "기각 요청", "각하", "huy bo vu kien", "bac bo vu kien",
         "a rejete _ plainte", "rejette _ plainte", "desestimo _ demanda", "desestima _ demanda",
         "rechazo _ demanda", "rechaza _ demanda",
     ],
@@ -307,7 +312,7 @@ KIND_CUES: dict[str, list[str]] = {
         "decided by a jury", "decidida por un jurado", "decisa da una giuria",
         "decidida por um juri", "tranchee par un jury", "jugee par un jury", "senza processo",
         "sem julgamento", "sin juicio", "sans proces", "a jury could", "jurors to decide",
-        "vor geschworenen", "vor die geschworenen", "jury entendra", "jury tranchera",
+        "vor geschworenen", "vor die geschworenen", "배심원 재판", "배심원단이 검토", "재판 진행", "jury entendra", "jury tranchera",
         "juri avaliara", "juri decidira", "giuria decidera", "jurado decidira",
     ],
     "trial_schedule": [
@@ -345,7 +350,7 @@ KIND_CUES: dict[str, list[str]] = {
         "affirmative defenses", "affirmative defences", "motion to strike", "inadmissible",
         "admissible", "harassment", "demande reconventionnelle",
         "widerklage", "demanda reconvencional", "contrademanda", "domanda riconvenzionale",
-        "reconvencao", "反诉", "反訴", "acoso", "harcelement", "belastigung", "molestie",
+        "reconvencao", "反诉", "反訴", "맞소송", "acoso", "harcelement", "belastigung", "molestie",
         "must answer", "doit repondre",
     ],
     "other_weak": ["evidence", "expert", "testimony", "legally sufficient", "proceed", "proceeds"],
