@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from monitor.deliver.channels import Channels
     from monitor.rules import RuleSet
+    from monitor.rules.prefilter import Prefilter
     from monitor.sources import SourceBase
 
 
@@ -85,6 +86,13 @@ class Context:
         stamp = _stamp(self.paths.rules_dir)
         self._ruleset = self._reload("rules/", self._ruleset, stamp, load)
         return self._ruleset[1]
+
+    def prefilter(self) -> Prefilter:
+        """The topic pre-filter on the rules as they are now, for where items are parsed:
+        this process's rule set when parsed here, compiled from the folder in a parse worker."""
+        from monitor.rules.prefilter import Prefilter
+
+        return Prefilter(self.paths.rules_dir, _stamp(self.paths.rules_dir), local=self.ruleset)
 
     def channels(self) -> Channels:
         """Notification channels from notifiers/*.yaml, else the environment (console always)."""

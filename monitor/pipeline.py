@@ -9,6 +9,7 @@ Every scheduled job is also a command (`monitor poll` runs exactly this).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -143,13 +144,18 @@ async def run_cycle(
                     stored[outcome.source.name] = sr
 
     storer = asyncio.create_task(store_as_they_come())
+    # Where items are parsed, the topic pre-filter picks those the rules will read: only their
+    # language is detected, and the others are stored as read (the rules pass never loads them).
+    prefilter = ctx.prefilter()
     own_pool = None
     if pool is None and len(sources) >= INLINE_PARSE_BELOW:
         # Started by the first changed body (a cycle of 304s never pays for it), or right away,
         # beside the first fetches, when some source was never read: its body will be parsed.
         pool = own_pool = make_pool(warm=False)
         if any(validators[s.name] == Validators() for s in sources):
-            starting = asyncio.get_running_loop().run_in_executor(None, start_workers, own_pool)
+            # Each worker compiles the rules while the first bodies are being fetched.
+            start = functools.partial(start_workers, own_pool, prepare=prefilter.ruleset)
+            starting = asyncio.get_running_loop().run_in_executor(None, start)
             starting.add_done_callback(lambda f: f.exception())  # a broken pool shows later
     try:
         await collect(
@@ -159,6 +165,7 @@ async def run_cycle(
             limits=ctx.limits,
             pool=pool,
             on_outcome=on_outcome,
+            split=prefilter.split,
         )
     finally:
         arrived.put_nowait(None)
@@ -270,7 +277,7 @@ def _store_outcome(
             warning = overlap(source_store.last_keys(conn, row.id), parsed)
             if warning:
                 sr.warnings.append(warning)
-        stored = item_store.store(conn, row.id, parsed.items, now=now)
+        stored = item_store.store(conn, row.id, parsed.items, now=now, unread=parsed.unread)
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
         source_store.remember_keys(conn, row.id, keys[:500])
         state["body_hash"] = resp.body_hash

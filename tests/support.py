@@ -44,9 +44,11 @@ def fixture_index(feeds: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def feed(outlet: str, lang: str, entries: list[tuple[str, str, str]], *, hour: int = 10) -> bytes:
+def feed(
+    outlet: str, lang: str | None, entries: list[tuple[str, str, str]], *, hour: int = 10
+) -> bytes:
     """RSS of (guid, title, text) published by `outlet` (links on the outlet's own host) at
-    `hour` o'clock on 18 May 2026."""
+    `hour` o'clock on 18 May 2026; in language `lang` (None: the feed declares none)."""
     items = "".join(
         f"<item><guid>{outlet}-{g}</guid><title>{t}</title><link>https://{outlet}/{g}</link>"
         f"<description>{d}</description><pubDate>Mon, 18 May 2026 {hour:02d}:00:00 GMT</pubDate></item>"
@@ -54,6 +56,7 @@ def feed(outlet: str, lang: str, entries: list[tuple[str, str, str]], *, hour: i
     )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet}</title>'
-        f"<link>https://{outlet}/</link><description>news</description><language>{lang}</language>"
+        f"<link>https://{outlet}/</link><description>news</description>"
+        f"{f'<language>{lang}</language>' if lang else ''}"
         f"{items}</channel></rss>"
     ).encode()

@@ -27,7 +27,7 @@ class Stored:
     edited: list[int] = field(default_factory=list)
 
 
-def _row(source_id: int, item: domain.Item, now: datetime) -> dict[str, Any]:
+def _row(source_id: int, item: domain.Item, now: datetime, *, read: bool) -> dict[str, Any]:
     return {
         "source_id": source_id,
         "key": item.key,
@@ -43,13 +43,21 @@ def _row(source_id: int, item: domain.Item, now: datetime) -> dict[str, Any]:
         "content_hash": item.content_hash,
         "edit_count": 0,
         "extra": dict(item.extra) or None,
+        "matched_hash": item.content_hash if read else None,
     }
 
 
 def store(
-    conn: Connection, source_id: int, items: Sequence[domain.Item], *, now: datetime
+    conn: Connection,
+    source_id: int,
+    items: Sequence[domain.Item],
+    *,
+    now: datetime,
+    unread: frozenset[str] = frozenset(),
 ) -> Stored:
-    """Insert new items, update edited ones (same key, new content hash), skip the rest."""
+    """Insert new items, update edited ones (same key, new content hash), skip the rest.
+    Items whose key is in `unread` (no rule can find anything in them) are stored as read by
+    the rules in this version; the others wait for the rules."""
     out = Stored()
     for start in range(0, len(items), _CHUNK):
         chunk = items[start : start + _CHUNK]
@@ -61,7 +69,7 @@ def store(
                 )
             )
         }
-        fresh = [_row(source_id, i, now) for i in chunk if i.key not in known]
+        fresh = [_row(source_id, i, now, read=i.key in unread) for i in chunk if i.key not in known]
         if fresh:
             result = conn.execute(insert_ignore(conn, ITEM).returning(ITEM.c.id), fresh)
             out.new.extend(r[0] for r in result)
@@ -81,7 +89,8 @@ def store(
                     extra=dict(item.extra) or None,
                     updated_at=now,
                     edit_count=ITEM.c.edit_count + 1,
-                    matched_hash=None,  # the rules read it again
+                    # the rules read it again, unless the pre-filter says they would find nothing
+                    matched_hash=item.content_hash if item.key in unread else None,
                 )
             )
             out.edited.append(found[0])

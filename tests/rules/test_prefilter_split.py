@@ -1,0 +1,86 @@
+"""`Prefilter.split`, where items are parsed: the items no rule can find anything in are named
+(stored as read), only the others have their language detected, and the rules it reads are
+those of the folder as it is, also in a worker process it was pickled into."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from monitor.domain import Item
+from monitor.rules.prefilter import Prefilter
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _item(key: str, title: str, text: str, language: str | None = None) -> Item:
+    return Item(
+        source="wire",
+        key=key,
+        title=title,
+        text=text,
+        url=f"https://wire.example/{key}",
+        published=datetime(2026, 5, 18, tzinfo=UTC),
+        language=language,
+    )
+
+
+ITEMS = [
+    _item("storm", "Storm closes schools", "Heavy rain closed schools across the county."),
+    _item(
+        "claim",
+        "Musk fordert von OpenAI bis zu 134 Milliarden Dollar",
+        "Elon Musk verlangt von OpenAI Schadenersatz von bis zu 134 Milliarden Dollar.",
+    ),
+    _item("given", "Musk v. OpenAI: trial date set", "The judge set the trial date.", "fr"),
+]
+
+
+def _split(prefilter: Prefilter) -> tuple[dict[str, str | None], frozenset[str]]:
+    items, unread = prefilter.split(list(ITEMS))
+    return {i.key: i.language for i in items}, unread
+
+
+def test_only_items_the_rules_will_read_get_a_language(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    languages, unread = _split(Prefilter(tmp_path / "rules", "v1"))
+    assert unread == {"storm"}
+    # detected for the item about the dispute; a declared language is kept as it is
+    assert languages == {"storm": None, "claim": "de", "given": "fr"}
+
+
+def test_without_rules_nothing_is_read_and_nothing_detected(tmp_path: Path) -> None:
+    languages, unread = _split(Prefilter(tmp_path / "no-rules", "v1"))
+    assert unread == {"storm", "claim", "given"}
+    assert languages == {"storm": None, "claim": None, "given": "fr"}
+
+
+def test_rules_that_do_not_load_make_every_item_one_to_read(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    for path in (tmp_path / "rules").glob("*.yaml"):
+        path.write_text(path.read_text().replace("kind:", "kindd:", 1))
+    languages, unread = _split(Prefilter(tmp_path / "rules", "broken"))
+    assert unread == frozenset()
+    assert languages == {"storm": "en", "claim": "de", "given": "fr"}
+
+
+def test_a_worker_compiles_the_rules_of_the_folder_it_is_given(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    local_calls: list[int] = []
+
+    def local() -> object:  # the cycle's own rule set: must not travel to the worker
+        local_calls.append(1)
+        raise AssertionError("called in the worker")
+
+    prefilter = Prefilter(tmp_path / "rules", "v1", local=local)  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(prefilter))._local is None
+    # shipped as the pipeline ships it: the bound method, to a fresh process
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        items, unread = pool.submit(prefilter.split, list(ITEMS)).result()
+    assert unread == {"storm"}
+    assert {i.key: i.language for i in items} == {"storm": None, "claim": "de", "given": "fr"}
+    assert local_calls == []
