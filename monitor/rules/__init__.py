@@ -103,8 +103,8 @@ def rule_file_from_data(data: Any, path: Path) -> RuleFile:
     return RuleFile(path=path, topic=topic, rules=tuple(rules))
 
 
-def load_ruleset(rules_dir: Path) -> RuleSet:
-    """Validate and compile every rule file of `rules_dir`."""
+def load_ruleset(rules_dir: Path, *, prefilter_only: bool = False) -> RuleSet:
+    """Validate and compile every rule file of `rules_dir` (`prefilter_only`: see RuleSet.build)."""
     files = [load_rule_file(p) for p in rule_files(rules_dir)]
     slugs: dict[str, Path] = {}
     names: dict[str, Path] = {}
@@ -121,4 +121,4 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
                     f"rule name {rule.name!r} already used in {names[rule.name]}", path=str(f.path)
                 )
             names[rule.name] = f.path
-    return RuleSet.build(files)
+    return RuleSet.build(files, prefilter_only=prefilter_only)

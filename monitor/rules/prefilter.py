@@ -80,4 +80,4 @@ def _compiled(rules_dir: Path | None, _stamp: Any) -> RuleSet:
 
     if rules_dir is None or not rules_dir.is_dir():
         return RuleSet.build([])
-    return load_ruleset(rules_dir)
+    return load_ruleset(rules_dir, prefilter_only=True)

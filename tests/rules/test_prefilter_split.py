@@ -4,12 +4,15 @@ those of the folder as it is, also in a worker process it was pickled into."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
+
+import pytest
 
 from monitor.domain import Item
 from monitor.rules.prefilter import Prefilter
@@ -84,3 +87,25 @@ def test_a_worker_compiles_the_rules_of_the_folder_it_is_given(tmp_path: Path) -
     assert unread == {"storm"}
     assert {i.key: i.language for i in items} == {"storm": None, "claim": "de", "given": "fr"}
     assert local_calls == []
+
+
+def test_the_topics_alone_decide_as_the_whole_rule_set_does() -> None:
+    """The workers compile the topics only: `could_match` must agree with the full rule set on
+    every labelled snippet we hold and on items about other things."""
+    from monitor.rules import load_ruleset
+
+    full = load_ruleset(REPO / "rules")
+    light = load_ruleset(REPO / "rules", prefilter_only=True)
+    heldout = Path(__file__).resolve().parent / "heldout"
+    items = list(ITEMS)
+    for path in sorted(heldout.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if line.strip():
+                record = json.loads(line)
+                items.append(_item(f"{path.stem}-{n}", record.get("title") or "", record["text"]))
+    assert len(items) > 500
+    decided = [full.could_match(i) for i in items]
+    assert [light.could_match(i) for i in items] == decided
+    assert any(decided) and not all(decided)
+    with pytest.raises(RuntimeError):
+        light.evaluate(items[0])
