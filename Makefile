@@ -43,6 +43,7 @@ $(PEERS_STAMP): bench/peers.txt
 bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/poll.py --peers $(PEERS)/bin
 	$(BIN)/python bench/classify_eval.py
+	$(BIN)/python bench/langid_eval.py
 	$(BIN)/python bench/rules_throughput.py
 
 clean:

@@ -40,6 +40,13 @@ def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
 
 
+def prefilter_of(paths: Paths, *, local: Callable[[], RuleSet] | None = None) -> Prefilter:
+    """The topic pre-filter on the rules of `paths` as they are now (see Context.prefilter)."""
+    from monitor.rules.prefilter import Prefilter
+
+    return Prefilter(paths.rules_dir, _stamp(paths.rules_dir), local=local)
+
+
 @dataclass(slots=True)
 class Context:
     paths: Paths
@@ -90,9 +97,7 @@ class Context:
     def prefilter(self) -> Prefilter:
         """The topic pre-filter on the rules as they are now, for where items are parsed:
         this process's rule set when parsed here, compiled from the folder in a parse worker."""
-        from monitor.rules.prefilter import Prefilter
-
-        return Prefilter(self.paths.rules_dir, _stamp(self.paths.rules_dir), local=self.ruleset)
+        return prefilter_of(self.paths, local=self.ruleset)
 
     def channels(self) -> Channels:
         """Notification channels from notifiers/*.yaml, else the environment (console always)."""

@@ -151,6 +151,7 @@ async def run_cycle(
     if pool is None and len(sources) >= INLINE_PARSE_BELOW:
         # Started by the first changed body (a cycle of 304s never pays for it), or right away,
         # beside the first fetches, when some source was never read: its body will be parsed.
+        prefilter.preload_in_workers()
         pool = own_pool = make_pool(warm=False)
         if any(validators[s.name] == Validators() for s in sources):
             # Each worker compiles the rules while the first bodies are being fetched.

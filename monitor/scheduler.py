@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config.settings import Paths
-from monitor.context import Context
+from monitor.context import Context, prefilter_of
 from monitor.deliver import channels as notify
 from monitor.errors import MonitorError
 from monitor.fetch.poller import make_pool
@@ -73,6 +73,7 @@ def _job(
 
 
 async def _serve(paths: Paths) -> None:
+    prefilter_of(paths).preload_in_workers()  # the workers start with the rules compiled
     pool = make_pool()  # before any connection: workers must not inherit sockets
     ctx = Context.open(paths)
     try:

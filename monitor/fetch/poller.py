@@ -60,7 +60,10 @@ def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolEx
     # the preparation data names 'init_main_from_path'): each worker then imported the whole
     # CLI again on its own, ~0.8 s of CPU and ~100 MB apiece. With `monitor.cli` preloaded,
     # a worker's re-run of the `monitor` script finds it imported already.
-    ctx.set_forkserver_preload(["monitor.cli", "monitor.fetch.poller", "feedparser"])
+    # monitor.rules.prefilter compiles the rules it is told of (Prefilter.preload_in_workers).
+    ctx.set_forkserver_preload(
+        ["monitor.cli", "monitor.fetch.poller", "feedparser", "monitor.rules.prefilter"]
+    )
     n = workers or max(1, (os.cpu_count() or 1))
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_sigint)
     if warm:

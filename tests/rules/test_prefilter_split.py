@@ -109,3 +109,23 @@ def test_the_topics_alone_decide_as_the_whole_rule_set_does() -> None:
     assert any(decided) and not all(decided)
     with pytest.raises(RuntimeError):
         light.evaluate(items[0])
+
+
+def test_the_forkserver_compiles_the_rules_it_is_told_of_once_for_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.rules import prefilter as module
+
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    monkeypatch.setenv(module.PRELOAD_ENV, "")  # restored after the test
+    told = Prefilter(tmp_path / "rules", (("musk-v-openai.yaml", 1.5),))
+    told.preload_in_workers()
+    module._compiled.cache_clear()
+    module._preload()  # what importing the module does in the forkserver
+    assert module._compiled.cache_info().misses == 1
+    worker = pickle.loads(pickle.dumps(told))  # a forked worker: same folder, same stamp
+    assert worker.ruleset() is not None
+    assert module._compiled.cache_info().misses == 1  # not compiled again
+
+    monkeypatch.setenv(module.PRELOAD_ENV, "[not json")
+    module._preload()  # never raises: it would stop the forkserver
