@@ -137,11 +137,27 @@ async def run_cycle(
             if not with_items:
                 continue
             with ctx.engine.begin() as conn:
-                for outcome in with_items:
+                # The batch's items in one pass, then each source's report and state; the
+                # states and keys written together too (statements per source cost more than
+                # their rows on a first poll).
+                results = item_store.store(
+                    conn,
+                    [
+                        (rows[o.source.name].id, o.parsed.items, o.parsed.unread)
+                        for o in with_items
+                        if o.parsed is not None  # always: only those arrive here
+                    ],
+                    now=now,
+                )
+                states: list[tuple[int, dict[str, object]]] = []
+                keys: list[tuple[int, list[str]]] = []
+                for outcome, items in zip(with_items, results, strict=True):
                     row = rows[outcome.source.name]
-                    sr, state = _store_outcome(conn, outcome, row, now)
-                    source_store.record(conn, row.id, state)
+                    sr, state = _store_outcome(conn, outcome, row, now, stored=items, keys=keys)
+                    states.append((row.id, state))
                     stored[outcome.source.name] = sr
+                source_store.remember_keys(conn, keys)
+                source_store.record_many(conn, states)
 
     storer = asyncio.create_task(store_as_they_come())
     # Where items are parsed, the topic pre-filter picks those the rules will read: only their
@@ -223,10 +239,17 @@ def match_backlog(ctx: Context, *, route: Route, now: datetime) -> int:
 
 
 def _store_outcome(
-    conn: Connection | None, outcome: Outcome, row: source_store.SourceRow, now: datetime
+    conn: Connection | None,
+    outcome: Outcome,
+    row: source_store.SourceRow,
+    now: datetime,
+    *,
+    stored: item_store.Stored | None = None,
+    keys: list[tuple[int, list[str]]] | None = None,
 ) -> tuple[SourceReport, dict[str, object]]:
-    """Store the outcome's items on `conn` (needed only when it has items); return the report
-    and the source's new state, which the caller records in the same transaction."""
+    """The report and the source's new state, which the caller records in the same
+    transaction. With items: what storing them did (`stored`; `conn` to compare the feed's
+    keys with the last ones), and the feed's keys appended to `keys` for the caller to write."""
     source = outcome.source
     resp = outcome.response
     state: dict[str, object] = {
@@ -272,15 +295,15 @@ def _store_outcome(
         assert conn is not None, "items are stored inside the caller's transaction"
         parsed = outcome.parsed
         # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
-        keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
+        feed_keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
         overlap = getattr(source, "overlap_warning", None)
         if callable(overlap):
             warning = overlap(source_store.last_keys(conn, row.id), parsed)
             if warning:
                 sr.warnings.append(warning)
-        stored = item_store.store(conn, row.id, parsed.items, now=now, unread=parsed.unread)
+        assert stored is not None and keys is not None, "the caller stored the items"
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
-        source_store.remember_keys(conn, row.id, keys[:500])
+        keys.append((row.id, feed_keys[:500]))
         state["body_hash"] = resp.body_hash
         if stored.new:
             state["last_new_item_at"] = now
