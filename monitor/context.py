@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from monitor.deliver.channels import Channels
+    from monitor.prefilter import Prefilter
     from monitor.rules import RuleSet
-    from monitor.rules.prefilter import Prefilter
     from monitor.sources import SourceBase
 
 
@@ -42,7 +42,7 @@ def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
 
 def prefilter_of(paths: Paths, *, local: Callable[[], RuleSet] | None = None) -> Prefilter:
     """The topic pre-filter on the rules of `paths` as they are now (see Context.prefilter)."""
-    from monitor.rules.prefilter import Prefilter
+    from monitor.prefilter import Prefilter
 
     return Prefilter(paths.rules_dir, _stamp(paths.rules_dir), local=local)
 

@@ -60,9 +60,9 @@ def make_pool(workers: int | None = None, *, warm: bool = True) -> ProcessPoolEx
     # the preparation data names 'init_main_from_path'): each worker then imported the whole
     # CLI again on its own, ~0.8 s of CPU and ~100 MB apiece. With `monitor.cli` preloaded,
     # a worker's re-run of the `monitor` script finds it imported already.
-    # monitor.rules.prefilter compiles the rules it is told of (Prefilter.preload_in_workers).
+    # monitor.prefilter compiles the rules it is told of (Prefilter.preload_in_workers).
     ctx.set_forkserver_preload(
-        ["monitor.cli", "monitor.fetch.poller", "feedparser", "monitor.rules.prefilter"]
+        ["monitor.cli", "monitor.fetch.poller", "feedparser", "monitor.prefilter"]
     )
     n = workers or max(1, (os.cpu_count() or 1))
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_sigint)

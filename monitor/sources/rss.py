@@ -65,7 +65,8 @@ class RssSource(SourceBase):
         if not title and not text and not link:
             return None
         # Declared by the source or the feed, else detected later, and only for the items the
-        # rules will read (monitor.rules.prefilter): detection was half of a cold cycle's CPU.
+        # rules will read (monitor.prefilter): detecting every item's language would double the
+        # CPU of a first poll.
         language = self.language or feed_language
         given = entry_datetime(entry, language=language)
         guessed = given is None

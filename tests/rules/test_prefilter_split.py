@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from monitor.domain import Item
-from monitor.rules.prefilter import Prefilter
+from monitor.prefilter import Prefilter
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -114,7 +114,7 @@ def test_the_topics_alone_decide_as_the_whole_rule_set_does() -> None:
 def test_the_forkserver_compiles_the_rules_it_is_told_of_once_for_its_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor.rules import prefilter as module
+    from monitor import prefilter as module
 
     shutil.copytree(REPO / "rules", tmp_path / "rules")
     monkeypatch.setenv(module.PRELOAD_ENV, "")  # restored after the test

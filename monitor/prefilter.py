@@ -11,12 +11,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.domain import Item
 from monitor.errors import ConfigError
 from monitor.parse.langid import detect
-from monitor.rules.ruleset import RuleSet
+
+if TYPE_CHECKING:  # imported when compiled: a cycle of 304s never loads the rules' modules
+    from monitor.rules import RuleSet
 
 log = logging.getLogger(__name__)
 DETECT_CHARS = 500  # of the text after the title: the detector reads a bounded prefix anyway
@@ -108,7 +110,7 @@ def _preload() -> None:
 
 @lru_cache(maxsize=2)
 def _compiled(rules_dir: Path | None, _stamp: Any) -> RuleSet:
-    from monitor.rules import load_ruleset
+    from monitor.rules import RuleSet, load_ruleset
 
     if rules_dir is None or not rules_dir.is_dir():
         return RuleSet.build([])
