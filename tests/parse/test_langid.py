@@ -47,3 +47,8 @@ def test_it_reads_only_a_bounded_prefix() -> None:
 def test_the_model_ships_inside_the_installed_package() -> None:
     path = langid.model_path()
     assert path.is_file() and path.stat().st_size > 100_000
+
+
+def test_hostile_characters_never_stop_it() -> None:
+    assert langid.detect("Das Gericht \ud800 hat die Klage der Gründer abgewiesen") == "de"
+    assert langid.detect("Der Richter\x00 hat\x85 die Klage \u2028 heute abgewiesen") == "de"
