@@ -50,6 +50,7 @@ bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python bench/poll.py --peers $(PEERS)/bin
 	$(BIN)/python bench/classify_eval.py
 	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/langid_eval.py
 	$(BIN)/python bench/rules_throughput.py
 
 # Universal locks (every platform and Python 3.11+ in one file) with hashes; the dev lock is held

@@ -2,8 +2,11 @@
 
     .venv/bin/python bench/poll.py [--sizes 100,1000] [--quick] [--latency-ms 100]
 
-Generates N feeds (RSS 2.0, 50 items of synthetic text each, ~55 KB, language set) in a temporary
-directory, serves them from a small asyncio HTTP server in its own process (ETag and 304,
+Generates N feeds (RSS 2.0, 50 items of synthetic text each, ~55 KB) in a temporary directory:
+half declare their language (in sources.yaml and in the feed), half declare none (as many real
+feeds: a client that identifies languages must then detect them), and one item in a hundred is
+about the dispute the shipped rules follow. Ours polls with the shipped `rules/` (`--no-rules`:
+without). The feeds are serves them from a small asyncio HTTP server in its own process (ETag and 304,
 Last-Modified, keep-alive; all on 127.0.0.1 with OS-assigned ports, the feeds spread over a few
 ports as if over a few hosts), then times each client as a whole process: a cold cycle (first
 poll, everything new) and a warm one (second poll, every feed answers 304). Peak memory is the
@@ -45,6 +48,21 @@ from xml.sax.saxutils import escape
 
 ITEMS_PER_FEED = 50
 LANGUAGES = ("en", "fr", "de", "es")
+# Headlines about the dispute (the shipped rules read these further): the first item of every
+# other feed, i.e. one item in a hundred, in the feed's language.
+_TOPICAL = {
+    "en": "Musk and OpenAI return to court over the nonprofit charter",
+    "fr": "Musk et OpenAI de retour au tribunal à propos des statuts de l'association",
+    "de": "Musk und OpenAI streiten vor Gericht erneut über die Satzung der Stiftung",
+    "es": "Musk y OpenAI vuelven a los tribunales por los estatutos de la fundación",
+}
+
+
+def declares_language(index: int) -> bool:
+    """Whether feed `index` declares its language (sources.yaml and <language>): half do."""
+    return index % 2 == 0
+
+
 BIN = Path(sys.executable).parent
 # rss2email and feed2exec: in their own venv (`make bench` makes it; --peers DIR elsewhere).
 PEERS = Path(__file__).resolve().parent.parent / ".venv-peers" / "bin"
@@ -97,8 +115,9 @@ def _sentence(rng: random.Random, words: Sequence[str], lo: int, hi: int) -> str
 
 def make_feed(index: int, base_url: str, *, items: int, now: datetime) -> tuple[str, bytes]:
     """One RSS 2.0 feed: (language, bytes). ~1.1 KB per item, deterministic per index."""
+    # Feeds 0, 1, 2, 3 cycle through the languages; the declaring half then covers them all.
+    lang = LANGUAGES[(index // 2 + index) % len(LANGUAGES)]
     rng = random.Random(index)
-    lang = LANGUAGES[index % len(LANGUAGES)]
     words = _WORDS[lang]
     site = f"https://news{index:04d}.example.org"
     parts = [
@@ -108,8 +127,8 @@ def make_feed(index: int, base_url: str, *, items: int, now: datetime) -> tuple[
         f"<title>Outlet {index:04d}: {escape(_sentence(rng, words, 3, 6))}</title>\n"
         f"<link>{site}/</link>\n"
         f"<description>{escape(_sentence(rng, words, 8, 14))}</description>\n"
-        f"<language>{lang}</language>\n"
-        f"<lastBuildDate>{email.utils.format_datetime(now)}</lastBuildDate>\n"
+        + (f"<language>{lang}</language>\n" if declares_language(index) else "")
+        + f"<lastBuildDate>{email.utils.format_datetime(now)}</lastBuildDate>\n"
         f'<atom:link href="{base_url}" rel="self" type="application/rss+xml"/>\n'
     ]
     for n in range(items):
@@ -119,9 +138,12 @@ def make_feed(index: int, base_url: str, *, items: int, now: datetime) -> tuple[
             f"<p>{escape(_sentence(rng, words, 12, 21))} {escape(_sentence(rng, words, 8, 16))}</p>"
             for _ in range(3)
         )
+        title = _sentence(rng, words, 7, 13)
+        if n == 0 and index % 2 == 1:
+            title = f"{_TOPICAL[lang]}: {title}"
         parts.append(
             "<item>\n"
-            f"<title>{escape(_sentence(rng, words, 7, 13))}</title>\n"
+            f"<title>{escape(title)}</title>\n"
             f"<link>{site}/{slug}?utm_source=rss&amp;utm_medium=feed</link>\n"
             f'<guid isPermaLink="false">{site}/id/{index:04d}-{n:03d}</guid>\n'
             f"<pubDate>{email.utils.format_datetime(published)}</pubDate>\n"
@@ -378,12 +400,9 @@ REPO = Path(__file__).resolve().parent.parent
 def _ours_setup(work: Path, farm: Farm, *, rules: bool = False) -> None:
     lines = ["sources:"]
     for i, (url, lang) in enumerate(zip(farm.urls, farm.languages, strict=True)):
-        lines += [
-            f"  - name: feed-{i:05d}",
-            f"    url: {url}",
-            "    interval: 10m",
-            f"    language: {lang}",
-        ]
+        lines += [f"  - name: feed-{i:05d}", f"    url: {url}", "    interval: 10m"]
+        if declares_language(i):
+            lines.append(f"    language: {lang}")
     (work / "sources.yaml").write_text("\n".join(lines) + "\n")
     if rules:
         shutil.copytree(REPO / "rules", work / "rules")
@@ -414,8 +433,7 @@ def _ours(rules: bool) -> Client:
     )
 
 
-OURS = _ours(rules=False)
-OURS_RULES = _ours(rules=True)
+OURS = _ours(rules=True)  # main() makes it the one without rules for --no-rules
 
 # rss2email 3.14: `r2e run --no-send` (fetches, parses, builds the messages, records what it saw)
 
@@ -473,8 +491,8 @@ F2E = Client(
 )
 
 COMMANDS = {
-    OURS.name: "`monitor poll`",
-    OURS_RULES.name: "`monitor poll`",
+    _ours(rules=True).name: "`monitor poll`",
+    _ours(rules=False).name: "`monitor poll`",
     R2E.name: "`r2e run --no-send`",
     F2E.name: "`feed2exec fetch --parallel`, null output",
 }
@@ -509,7 +527,7 @@ def measure(
     expected = n * ITEMS_PER_FEED
     work = Path()
     env: dict[str, str] = {}
-    ours = client in (OURS, OURS_RULES)
+    ours = client is OURS
     for attempt in range(cold_runs):
         work = farm.root / f"{client.name.split()[0]}{'-rules' if client.rules else ''}-{attempt}"
         shutil.rmtree(work, ignore_errors=True)
@@ -595,7 +613,7 @@ def table(results: list[Result]) -> str:
     ours = {(r.n, r.scenario): r for r in results if r.client is OURS}
     for r in results:
         base = ours.get((r.n, r.scenario))
-        if r.client in (OURS, OURS_RULES) or base is None:
+        if r.client is OURS or base is None:
             ratio_c = ratio_w = "—"
         else:
             ratio_c = f"**{r.cold_s / base.cold_s:.1f}x**"
@@ -649,7 +667,7 @@ def cycles(results: list[Result]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    global PEERS  # the clients' commands read it (--peers)
+    global PEERS, OURS  # the clients' commands read them (--peers, --no-rules)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="numbers of feeds (default 100,1000)")
     ap.add_argument(
@@ -666,9 +684,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--latency-size", type=int, default=100, help="feeds in the latency scenario (100)"
     )
     ap.add_argument(
-        "--no-rules",
-        action="store_true",
-        help="skip ours with the shipped rules/ at the largest size",
+        "--no-rules", action="store_true", help="ours without the shipped rules/ (a plain archive)"
     )
     ap.add_argument("--runs", type=int, default=3, help="warm runs per client (median)")
     ap.add_argument("--clients", default="ours,rss2email,feed2exec")
@@ -679,6 +695,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     PEERS = args.peers.resolve()
+    OURS = _ours(rules=not args.no_rules)
     if args.serve:
         serve(args.serve, args.ports, args.latency_ms / 1000)
         return 0
@@ -698,8 +715,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan: list[tuple[str, int, float, list[Client]]] = [
         ("loopback", n, 0.0, list(clients)) for n in sizes
     ]
-    if OURS in clients and not args.quick and not args.no_rules:
-        plan[-1][3].append(OURS_RULES)
     if args.latency_ms > 0 and not args.quick:
         plan.append(
             (f"+{args.latency_ms:g} ms/response", args.latency_size, args.latency_ms, clients)
@@ -740,7 +755,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"Machine: {machine()}.")
     print(
-        f"Feeds: RSS 2.0, {ITEMS_PER_FEED} items each (~57 KB, language set, synthetic text), "
+        f"Feeds: RSS 2.0, {ITEMS_PER_FEED} items each (~57 KB, synthetic text; half declare their "
+        "language, half do not; one item in a hundred about the dispute; ours "
+        f"{'without rules' if args.no_rules else 'with the shipped rules/'}), "
         f"served from 127.0.0.1 over {args.ports} ports by an asyncio server with ETag/304 in "
         "its own process. Each client timed as a whole process, start-up included; medians of "
         f"{runs} runs (cold: once for the other clients above 100 feeds). Peak MB: the most the "

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from monitor.deliver.channels import Channels
+    from monitor.prefilter import Prefilter
     from monitor.rules import RuleSet
     from monitor.sources import SourceBase
 
@@ -35,6 +36,13 @@ def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
     if not folder.is_dir():
         return ()
     return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.iterdir() if p.is_file()))
+
+
+def prefilter_of(paths: Paths, *, local: Callable[[], RuleSet] | None = None) -> Prefilter:
+    """The topic pre-filter on the rules of `paths` as they are now (see Context.prefilter)."""
+    from monitor.prefilter import Prefilter
+
+    return Prefilter(paths.rules_dir, _stamp(paths.rules_dir), local=local)
 
 
 @dataclass(slots=True)
@@ -81,6 +89,11 @@ class Context:
         stamp = _stamp(self.paths.rules_dir)
         self._ruleset = self._reload("rules/", self._ruleset, stamp, load)
         return self._ruleset[1]
+
+    def prefilter(self) -> Prefilter:
+        """The topic pre-filter on the rules as they are now, for where items are parsed:
+        this process's rule set when parsed here, compiled from the folder in a parse worker."""
+        return prefilter_of(self.paths, local=self.ruleset)
 
     def channels(self) -> Channels:
         """Notification channels from notifiers/*.yaml, else the environment (console always)."""

@@ -9,6 +9,7 @@ Every scheduled job is also a command (`monitor poll` runs exactly this).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -170,20 +171,42 @@ async def run_cycle(
             if not with_items:
                 continue
             with ctx.engine.begin() as conn:
-                for outcome in with_items:
+                # The batch's items in one pass, then each source's report and state; the
+                # states and keys written together too (statements per source cost more than
+                # their rows on a first poll).
+                results = item_store.store(
+                    conn,
+                    [
+                        (rows[o.source.name].id, o.parsed.items, o.parsed.unread)
+                        for o in with_items
+                        if o.parsed is not None  # always: only those arrive here
+                    ],
+                    now=now,
+                )
+                states: list[tuple[int, dict[str, object]]] = []
+                keys: list[tuple[int, list[str]]] = []
+                for outcome, items in zip(with_items, results, strict=True):
                     row = rows[outcome.source.name]
-                    sr, state = _store_outcome(conn, outcome, row, now)
-                    source_store.record(conn, row.id, state)
+                    sr, state = _store_outcome(conn, outcome, row, now, stored=items, keys=keys)
+                    states.append((row.id, state))
                     stored[outcome.source.name] = sr
+                source_store.remember_keys(conn, keys)
+                source_store.record_many(conn, states)
 
     storer = asyncio.create_task(store_as_they_come())
+    # Where items are parsed, the topic pre-filter picks those the rules will read: only their
+    # language is detected, and the others are stored as read (the rules pass never loads them).
+    prefilter = ctx.prefilter()
     own_pool = None
     if pool is None and len(sources) >= INLINE_PARSE_BELOW:
         # Started by the first changed body (a cycle of 304s never pays for it), or right away,
         # beside the first fetches, when some source was never read: its body will be parsed.
+        prefilter.preload_in_workers()
         pool = own_pool = make_pool(warm=False)
         if any(validators[s.name] == Validators() for s in sources):
-            starting = asyncio.get_running_loop().run_in_executor(None, start_workers, own_pool)
+            # Each worker compiles the rules while the first bodies are being fetched.
+            start = functools.partial(start_workers, own_pool, prepare=prefilter.ruleset)
+            starting = asyncio.get_running_loop().run_in_executor(None, start)
             starting.add_done_callback(lambda f: f.exception())  # a broken pool shows later
     try:
         await collect(
@@ -193,6 +216,7 @@ async def run_cycle(
             limits=ctx.limits,
             pool=pool,
             on_outcome=on_outcome,
+            split=prefilter.split,
         )
     finally:
         arrived.put_nowait(None)
@@ -271,10 +295,17 @@ def match_backlog(
 
 
 def _store_outcome(
-    conn: Connection | None, outcome: Outcome, row: source_store.SourceRow, now: datetime
+    conn: Connection | None,
+    outcome: Outcome,
+    row: source_store.SourceRow,
+    now: datetime,
+    *,
+    stored: item_store.Stored | None = None,
+    keys: list[tuple[int, list[str]]] | None = None,
 ) -> tuple[SourceReport, dict[str, object]]:
-    """Store the outcome's items on `conn` (needed only when it has items); return the report
-    and the source's new state, which the caller records in the same transaction."""
+    """The report and the source's new state, which the caller records in the same
+    transaction. With items: what storing them did (`stored`; `conn` to compare the feed's
+    keys with the last ones), and the feed's keys appended to `keys` for the caller to write."""
     source = outcome.source
     resp = outcome.response
     state: dict[str, object] = {
@@ -321,15 +352,15 @@ def _store_outcome(
         assert conn is not None, "items are stored inside the caller's transaction"
         parsed = outcome.parsed
         # Docket kinds give the keys of the whole feed (before `cases`): overlap is judged on it.
-        keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
+        feed_keys = list(getattr(parsed, "entry_keys", None) or [i.key for i in parsed.items])
         overlap = getattr(source, "overlap_warning", None)
         if callable(overlap):
             warning = overlap(source_store.last_keys(conn, row.id), parsed)
             if warning:
                 sr.warnings.append(warning)
-        stored = item_store.store(conn, row.id, parsed.items, now=now)
+        assert stored is not None and keys is not None, "the caller stored the items"
         sr.new_ids, sr.edited_ids = stored.new, stored.edited
-        source_store.remember_keys(conn, row.id, keys[:500])
+        keys.append((row.id, feed_keys[:500]))
         state["body_hash"] = resp.body_hash
         if stored.new:
             state["last_new_item_at"] = now

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config.settings import Paths, http_addr, http_token
-from monitor.context import Context
+from monitor.context import Context, prefilter_of
 from monitor.deliver import channels as notify
 from monitor.errors import MonitorError, StorageError
 from monitor.fetch.poller import make_pool
@@ -179,6 +179,7 @@ async def _serve(paths: Paths) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    prefilter_of(paths).preload_in_workers()  # the workers start with the rules compiled
     pool = make_pool()  # before any connection: workers must not inherit sockets
     try:
         opened = await _open_when_reachable(paths, stop)

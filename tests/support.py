@@ -46,14 +46,14 @@ def fixture_index(feeds: Path) -> list[dict[str, str]]:
 
 def feed(
     outlet: str,
-    lang: str,
+    lang: str | None,
     entries: list[tuple[str, str, str]],
     *,
     hour: int = 10,
     day: str = "Mon, 18 May 2026",
 ) -> bytes:
     """RSS of (guid, title, text) published by `outlet` (links on the outlet's own host) at
-    `hour` o'clock on `day`."""
+    `hour` o'clock on `day`; in language `lang` (None: the feed declares none)."""
     items = "".join(
         f"<item><guid>{outlet}-{g}</guid><title>{t}</title><link>https://{outlet}/{g}</link>"
         f"<description>{d}</description><pubDate>{day} {hour:02d}:00:00 GMT</pubDate></item>"
@@ -61,6 +61,7 @@ def feed(
     )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet}</title>'
-        f"<link>https://{outlet}/</link><description>news</description><language>{lang}</language>"
+        f"<link>https://{outlet}/</link><description>news</description>"
+        f"{f'<language>{lang}</language>' if lang else ''}"
         f"{items}</channel></rss>"
     ).encode()

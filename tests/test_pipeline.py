@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 from feedserver import FeedServer, Route
 from support import cli, count, feed
@@ -85,3 +86,37 @@ def test_through_the_parse_pool_items_about_other_things_are_read_and_the_claim_
     assert count(db_url, "select count(*) from item") == 18
     assert count(db_url, "select count(*) from item where matched_hash is null") == 0
     assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
+
+
+GERMAN_CLAIM = (
+    "claim-de",
+    "Musk fordert von OpenAI bis zu 134 Milliarden Dollar",
+    "Elon Musk verlangt von OpenAI und Microsoft Schadenersatz von bis zu 134 Milliarden Dollar.",
+)
+
+
+@pytest.mark.parametrize("feeds", [1, 8], ids=["parsed in the cycle", "parsed in the pool"])
+def test_without_a_declared_language_only_items_the_rules_read_have_theirs_detected(
+    feed_server: FeedServer, config_dir: Path, db_url: str, feeds: int
+) -> None:
+    """Feeds that declare no language: the items about the dispute get theirs detected (the
+    rules read them in it); items about nothing the rules follow are stored without one, already
+    read, so the rules pass never loads them."""
+    shutil.copytree(REPO / "rules", config_dir / "rules")
+    lines = ["sources:"]
+    for n in range(feeds):
+        outlet = f"outlet{n}.example"
+        entries = [(f"{g}-{n}", t, x) for g, t, x in [*OTHER, GERMAN_CLAIM, CLAIM]]
+        url = feed_server.add(f"/{outlet}.xml", Route(body=feed(outlet, None, entries)))
+        lines.append(f"  - name: {outlet}\n    url: {url}")
+    (config_dir / "sources.yaml").write_text("\n".join(lines) + "\n")
+
+    code, _, err = cli("poll")
+    assert code == 0, err
+    assert count(db_url, "select count(*) from item") == 4 * feeds
+    assert count(db_url, "select count(*) from item where matched_hash is null") == 0
+    about = "select count(*) from item where key like '%claim%' and language = '{}'"
+    assert count(db_url, about.format("de")) == feeds
+    assert count(db_url, about.format("en")) == feeds
+    others = "select count(*) from item where key not like '%claim%'"
+    assert count(db_url, others + " and language is null") == 2 * feeds

@@ -16,10 +16,11 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from monitor.domain import Item
 from monitor.errors import ConfigError, FetchError, MonitorError, ParseError
 from monitor.fetch.client import Fetcher, Limits, Response
 from monitor.sources import Parsed, SourceBase, Validators
@@ -33,6 +34,10 @@ INLINE_PARSE_BELOW = 8  # bodies: a pool is not worth starting for fewer
 # source's error, not the machine's memory.
 ENV_PARSE_MAX_MEMORY_MB = "MONITOR_PARSE_MAX_MEMORY_MB"
 DEFAULT_PARSE_MAX_MEMORY_MB = 1024
+
+# Parsed items → (the items, some with their language detected; keys of those not to read).
+# Runs where the items are parsed (a worker), so it must pickle: a bound method of a small object.
+Split = Callable[[list[Item]], tuple[list[Item], frozenset[str]]]
 
 
 @dataclass(slots=True)
@@ -79,7 +84,10 @@ def make_pool(
     # the preparation data names 'init_main_from_path'): each worker then imported the whole
     # CLI again on its own, ~0.8 s of CPU and ~100 MB apiece. With `monitor.cli` preloaded,
     # a worker's re-run of the `monitor` script finds it imported already.
-    ctx.set_forkserver_preload(["monitor.cli", "monitor.fetch.poller", "feedparser"])
+    # monitor.prefilter compiles the rules it is told of (Prefilter.preload_in_workers).
+    ctx.set_forkserver_preload(
+        ["monitor.cli", "monitor.fetch.poller", "feedparser", "monitor.prefilter"]
+    )
     n = workers or max(1, (os.cpu_count() or 1))
     pool = ProcessPoolExecutor(
         max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(limit,)
@@ -121,23 +129,33 @@ def _address_space() -> int:
         return 0
 
 
-def _warm(_: int) -> None:
+def _warm(_: int, prepare: Callable[[], object] | None = None) -> None:
     import feedparser  # noqa: F401
 
+    if prepare is not None:
+        prepare()
 
-def start_workers(pool: Executor, workers: int | None = None) -> None:
-    """Start the workers of a pool made with `warm=False` now, without waiting for them. It
-    blocks while the forkserver starts (~0.7 s): call it from a thread, not the event loop."""
+
+def start_workers(
+    pool: Executor, workers: int | None = None, *, prepare: Callable[[], object] | None = None
+) -> None:
+    """Start the workers of a pool made with `warm=False` now, without waiting for them, each
+    calling `prepare` (compiling the rules for the pre-filter) before the first body arrives.
+    It blocks while the forkserver starts (~0.7 s): call it from a thread, not the event loop."""
     for i in range(workers or max(1, (os.cpu_count() or 1))):
-        pool.submit(_warm, i)
+        pool.submit(_warm, i, prepare)
 
 
-def _parse(source: SourceBase, response: Response, now: datetime) -> Parsed:
+def _parse(source: SourceBase, response: Response, now: datetime, split: Split | None) -> Parsed:
     try:
-        return source.parse(response, now=now)
+        parsed = source.parse(response, now=now)
     except MemoryError:
         bound = f"the {_memory_mb} MB a parse may use" if _memory_mb else "the memory available"
         raise ParseError(f"reading this feed needs more than {bound}") from None
+    if split is None or not parsed.items:
+        return parsed
+    items, unread = split(parsed.items)
+    return replace(parsed, items=items, unread=unread)
 
 
 async def collect(
@@ -148,6 +166,7 @@ async def collect(
     limits: Limits | None = None,
     pool: Executor | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    split: Split | None = None,
 ) -> list[Outcome]:
     """Fetch every source concurrently, parse what changed; one Outcome per source, in order.
 
@@ -155,6 +174,8 @@ async def collect(
     instead, and the list returned is empty: the caller can store it while other bodies are
     still being fetched and parsed, and nothing holds all the bodies and items at once
     (~150 MB for 1,000 feeds of 50 items).
+
+    With `split`, each body's items go through it where they are parsed (see `Split`).
     """
     loop = asyncio.get_running_loop()
     limits = limits or Limits()
@@ -187,11 +208,11 @@ async def collect(
                 # Submitted from a thread: the first submit to a cold pool waits for the
                 # forkserver's start-up, and the event loop must keep fetching meanwhile.
                 future = await loop.run_in_executor(
-                    None, pool.submit, _parse, source, response, now
+                    None, pool.submit, _parse, source, response, now, split
                 )
                 parsed = await asyncio.wrap_future(future)
             else:
-                parsed = _parse(source, response, now)
+                parsed = _parse(source, response, now, split)
         except ParseError as exc:
             return Outcome(source, "error", response=response, error=exc)
         except BrokenProcessPool:

@@ -192,8 +192,8 @@ def _unknown_groups(data: Any, topic: Topic, name: str) -> list[ConfigError]:
     return errors
 
 
-def load_ruleset(rules_dir: Path) -> RuleSet:
-    """Validate and compile every rule file of `rules_dir`."""
+def load_ruleset(rules_dir: Path, *, prefilter_only: bool = False) -> RuleSet:
+    """Validate and compile every rule file of `rules_dir` (`prefilter_only`: see RuleSet.build)."""
     files = [load_rule_file(p) for p in rule_files(rules_dir)]
     slugs: dict[str, Path] = {}
     names: dict[str, Path] = {}
@@ -210,4 +210,4 @@ def load_ruleset(rules_dir: Path) -> RuleSet:
                     f"rule name {rule.name!r} already used in {names[rule.name]}", path=str(f.path)
                 )
             names[rule.name] = f.path
-    return RuleSet.build(files)
+    return RuleSet.build(files, prefilter_only=prefilter_only)

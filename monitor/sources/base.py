@@ -35,6 +35,8 @@ class Parsed:
     items: list[Item]
     warnings: list[str] = field(default_factory=list)
     title: str | None = None
+    # Keys of the items no rule can find anything in (the topic pre-filter): stored as read.
+    unread: frozenset[str] = frozenset()
 
 
 DEFAULT_MAX_ITEMS = 1000

@@ -12,7 +12,6 @@ from monitor.domain import Item
 from monitor.fetch.client import Response
 from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import html_to_text, one_line
-from monitor.parse.langid import detect
 from monitor.parse.urls import canonical, is_news_search, outlet_of
 from monitor.sources.base import Parsed, SourceBase, newest_entries
 
@@ -75,14 +74,15 @@ class RssSource(SourceBase):
         link = canonical(entry.get("link"))
         if not title and not text and not link:
             return None
+        # Declared by the source or the feed, else detected later, and only for the items the
+        # rules will read (monitor.prefilter): detecting every item's language would double the
+        # CPU of a first poll.
         language = self.language or feed_language
         given = entry_datetime(entry, language=language)
         guessed = given is None
         # A date in the future is a publisher's clock error: stored as now, but the key is made
         # of the date as given (made of now, it changed at every poll: the entry was new again).
         published = now if given is None or given > now else given
-        if language is None:
-            language = detect(f"{title}. {text[:500]}")
         key = _stable_key(entry, link, title, given)
         author = html_to_text(entry.get("author")) or None
         outlet = _outlet(entry, link) if self.aggregates else None

@@ -120,10 +120,13 @@ def last_keys(conn: Connection, source_id: int) -> list[str] | None:
     return cast("list[str] | None", found)
 
 
-def remember_keys(conn: Connection, source_id: int, keys: Sequence[str]) -> None:
-    """Replace the entry keys of the source's last feed (`last_keys` reads them)."""
-    conn.execute(delete(SOURCE_KEYS).where(SOURCE_KEYS.c.source_id == source_id))
-    conn.execute(insert(SOURCE_KEYS).values(source_id=source_id, keys=list(keys)))
+def remember_keys(conn: Connection, keys: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Replace the entry keys of each source's last feed, (source id, keys) each (`last_keys`
+    reads them): one DELETE and one INSERT for all of them."""
+    if not keys:
+        return
+    conn.execute(delete(SOURCE_KEYS).where(SOURCE_KEYS.c.source_id.in_([s for s, _ in keys])))
+    conn.execute(insert(SOURCE_KEYS), [{"source_id": s, "keys": list(k)} for s, k in keys])
 
 
 def record_many(conn: Connection, states: Iterable[tuple[int, dict[str, Any]]]) -> None:
