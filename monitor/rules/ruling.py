@@ -229,6 +229,9 @@ class RulingMatcher:
         if actor[0] <= v.start() and rl.REQUEST_BEFORE_ACTOR.search(_tail(text[: actor[0]], 4)):
             reasons.add(segment, f"{verb!r}: someone asks the court, no decision yet")
             return None
+        if rl.REFLEXIVE_AFTER.match(text[v.end() :]):
+            reasons.add(segment, f"{verb!r} is reflexive: no decision")
+            return None
         if cjk and rl.JA_NEG_AFTER_RE.match(text[v.end() :]):
             reasons.add(segment, f"{verb!r} is negated or planned")
             return None

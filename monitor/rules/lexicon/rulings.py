@@ -251,6 +251,8 @@ REQUEST_BEFORE_ACTOR = compile_words([
     "appeal against", "contesting", "contests", "to overturn", "conteste", "contestant",
     "anfechten", "focht", "recurre", "recurrio", "impugna", "impugno", "impugnando", "contesta",
 ])
+# "found itself performing": a reflexive verb reports no decision.
+REFLEXIVE_AFTER = re.compile(r"^\s+(?:itself|themselves|himself|herself)\b")
 # Verbs that decide only from an appeals court ("bestätigte" from a press officer is no ruling).
 APPEAL_ONLY_VERBS = compile_words([
     "bestatigte", "bestatigt", "hob ~ auf", "aufgehoben", "a confirme", "confirmo", "revoco",
@@ -314,6 +316,7 @@ KIND_CUES: dict[str, list[str]] = {
         "sem julgamento", "sin juicio", "sans proces", "a jury could", "jurors to decide",
         "vor geschworenen", "vor die geschworenen", "배심원 재판", "배심원단이 검토", "재판 진행", "jury entendra", "jury tranchera",
         "juri avaliara", "juri decidira", "giuria decidera", "jurado decidira",
+        "giuria a decidere", "jury a decider", "jurado quien decida", "the case can proceed",
     ],
     "trial_schedule": [
         "trial date", "jury selection", "delay the trial", "delay trial", "postpone the trial",
