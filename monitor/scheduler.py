@@ -229,9 +229,13 @@ async def _serve(paths: Paths) -> None:
         # below for its whole timeout.
         if web is not None:
             await web.stop()
-        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        if running:
-            await asyncio.wait(running, timeout=ctx.limits.total_timeout + 5)
+        # A job the scheduler started just before it was shut down (while the pages stopped)
+        # is waited for too: cancelled when the loop closes, it would end in a traceback.
+        deadline = loop.time() + ctx.limits.total_timeout + 5
+        while running := [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            if loop.time() >= deadline:
+                break
+            await asyncio.wait(running, timeout=deadline - loop.time())
         pool.shutdown(cancel_futures=True)
         ctx.close()
         log.info("stopped")
