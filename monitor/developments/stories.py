@@ -223,28 +223,34 @@ def attach_ruling(
     family seen last, if any was seen within RULING_WINDOW."""
     subject = f"ruling:{topic}:{key.family}"  # the kind its reports settle on replaces it
     best: tuple[int, Story] | None = None
-    for story in q.recent_stories(
+    for candidate in q.recent_stories(
         session, topic=topic, kind="ruling", subject=None, since=now - RULING_WINDOW
     ):
-        known = DecisionKey.parse(story.value_key)
+        known = DecisionKey.parse(candidate.value_key)
         if known is None:
             continue
         if undated:
             if known.family == key.family or weak:
-                best = (0, story)  # the most recently seen comes first
+                best = (0, candidate)  # the most recently seen comes first
                 break
             continue
         gap = same_decision(key, known, weak=weak)
         if gap is not None and (best is None or gap < best[0]):
-            best = (gap, story)
-    if best is None:
-        return _link(session, item, None, topic=topic, kind="ruling", subject=subject,
-                     value_key=key.text(), title=norm_title(item.title), now=now,
-                     from_court=from_court)  # fmt: skip
-    story = best[1]
-    known = DecisionKey.parse(story.value_key)
-    if key.exact and known is not None and not known.exact and not weak:
-        story.value_key = key.text()  # the first report to say the day places the story
-    return _link(session, item, story, topic=topic, kind="ruling", subject=subject,
-                 value_key=story.value_key, title=story.norm_title, now=now,
-                 from_court=from_court)  # fmt: skip
+            best = (gap, candidate)
+    story = best[1] if best is not None else None
+    if story is not None:
+        known = DecisionKey.parse(story.value_key)
+        if key.exact and known is not None and not known.exact and not weak:
+            story.value_key = key.text()  # the first report to say the day places the story
+    return _link(
+        session,
+        item,
+        story,
+        topic=topic,
+        kind="ruling",
+        subject=subject,
+        value_key=story.value_key if story is not None else key.text(),
+        title=story.norm_title if story is not None else norm_title(item.title),
+        now=now,
+        from_court=from_court,
+    )
