@@ -65,31 +65,8 @@ def test_a_process_killed_while_delivering_loses_nothing_and_repeats_at_most_one
 ) -> None:
     _raise_many(engine, 8)
     slack.delay = 0.4
-    env = {
-        **os.environ,
-        "MONITOR_DATABASE_URL": db_url,
-        "MONITOR_CONFIG_DIR": str(cfg),
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_CHANNEL": "#legal",
-        "SLACK_API_URL": slack.api_url,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "outbox", "deliver"],
-        env=env,
-        cwd=cfg,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len(slack.requests) < 4 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert len(slack.requests) >= 4, proc.stderr.read().decode() if proc.stderr else ""
-        os.kill(proc.pid, signal.SIGKILL)  # the 4th message is in flight: received, unanswered
-    finally:
-        proc.wait(timeout=30)
-        if proc.stderr:
-            proc.stderr.close()
+    # The 4th message is in flight when the process dies: received, unanswered.
+    _kill_while_sending(db_url, cfg, slack, in_flight=4)
     statuses = Counter(r["status"] for r in outbox.list_deliveries(engine))
     assert statuses["sent"] >= 3 and statuses["sent"] < 8
 
