@@ -182,7 +182,8 @@ _APPEAL = {
         "notice of appeal filed": "déclaration d'appel déposée",
     },
 }
-_MOVED = ("moved", "postpon", "pushed", "delay", "continu", "report", "verschob", "verschoben",
+# Words of an outcome that moved a trial date ("reporté", not "reported").
+_MOVED = ("moved", "postpon", "pushed", "delay", "continued", "reporté", "repoussé", "verschob",
           "aplaz", "pospus", "rinvi", "adiou", "延")  # fmt: skip
 _BARRED = ("time-barred", "statute of limitations", "too late", "waited too long", "prescri",
            "verjahr", "verjähr", "时效", "時效", "時効")  # fmt: skip

@@ -167,3 +167,12 @@ def test_a_thread_update_counts_outlets_and_languages() -> None:
         "également rapporté par Le Monde (3 médias en 2 langues)"
     )
     assert update_note("court", story, court=True) == "confirmed by the court record"
+
+
+def test_a_trial_reported_set_is_not_read_as_moved() -> None:
+    assert ruling_headline(
+        {"kind": "trial_schedule", "outcome": "reportedly set the trial"}, None, "en"
+    ) == ("Ruling: trial date set")
+    assert ruling_headline(
+        {"kind": "trial_schedule", "outcome": "a reporté le procès"}, None, "fr"
+    ) == ("Décision : date du procès reportée")
