@@ -11,22 +11,10 @@ from datetime import date, datetime, timedelta
 
 from monitor.rules.lexicon import compile_words
 
-# The questions a court decides, finest first; each maps to the ruling kind it belongs to.
-QUESTIONS: dict[str, str] = {
-    "preliminary_injunction": "injunction",
-    "counterclaims": "other",
-    "strike_defences": "other",
-    "evidence": "other",
-    "fees": "other",
-    "post_trial": "other",
-    "summary_judgment": "summary_judgment",
-    "dismissal": "dismissal",
-    "trial_date": "trial_schedule",
-    "verdict": "verdict",
-    "judgment": "verdict",
-    "appeal": "appeal",
-    "discovery": "discovery",
-}
+# The questions read from a ruling's kind and words; "other" when none is told. A ruling of kind
+# "other" is told apart by its words (counterclaims, defences struck, evidence, fees, post-trial);
+# the kinds that are one question each keep their own name.
+OWN_QUESTION_KINDS = frozenset({"summary_judgment", "dismissal", "verdict", "appeal", "discovery"})
 # fmt: off
 _QUESTION_CUES: dict[str, list[str]] = {
     "counterclaims": [
@@ -160,7 +148,7 @@ def question(kind: str, text: str) -> str:
             if _QUESTION_RES[name].search(text):
                 return name
         return "other"
-    return kind if kind in QUESTIONS else "other"
+    return kind if kind in OWN_QUESTION_KINDS else "other"
 
 
 def result(text: str, verb_at: int, kind: str) -> str | None:
