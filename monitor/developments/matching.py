@@ -261,7 +261,9 @@ def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
     # A story whose reports could not tell what was decided waits for one that can.
     told = reading.get("question") not in (None, "other") or reading.get("kind") != "other"
     if alert is None and corroborated and told:
-        draft = wording.ruling_alert(ctx.session, obs, att.story, language=ctx.language)
+        draft = wording.ruling_alert(
+            ctx.session, obs, att.story, reading=reading, language=ctx.language
+        )
         ctx.raise_alert(draft, f"ruling:{att.story.id}", att.story)
     elif alert is None and not corroborated:
         headline = wording.ruling_headline(

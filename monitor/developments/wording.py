@@ -398,9 +398,18 @@ def ruling_headline(value: Mapping[str, Any], key: DecisionKey | None, language:
 
 
 def ruling_alert(
-    session: Session, obs: Observation, story: Story, *, language: str = "en"
+    session: Session,
+    obs: Observation,
+    story: Story,
+    *,
+    reading: Mapping[str, Any] | None = None,
+    language: str = "en",
 ) -> AlertDraft:
-    value = story_ruling(q.story_values(session, story.id or 0, kind="ruling")) or dict(obs.value)
+    """The alert of a ruling story; `reading` is `story_ruling` of its reports when the caller
+    has it already."""
+    if reading is None:
+        reading = story_ruling(q.story_values(session, story.id or 0, kind="ruling"))
+    value = reading or dict(obs.value)
     key = DecisionKey.parse(story.value_key)
     headline = ruling_headline(value, key, language)
     common = _common(session, obs, story)
