@@ -4,6 +4,8 @@ storing and matching) are read at the next cycle: nothing is lost."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,14 @@ def test_without_a_declared_language_only_items_the_rules_read_have_theirs_detec
     assert count(db_url, about.format("en")) == feeds
     others = "select count(*) from item where key not like '%claim%'"
     assert count(db_url, others + " and language is null") == 2 * feeds
+
+
+def test_the_cli_and_the_cycle_import_no_rule_machinery_until_there_is_work() -> None:
+    """Every command and every parse worker imports the pipeline: the rules' machinery (its
+    regexes, the money grammar, google-re2) is loaded only once an item waits for it."""
+    probe = (
+        "import sys, monitor.cli, monitor.pipeline, monitor.web.app; "
+        "print(sorted(m for m in sys.modules if m == 'monitor.rules' or m.startswith('monitor.rules.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -18,7 +18,6 @@ from sqlmodel import Session
 from monitor.developments.facts import Change
 from monitor.developments.stories import DecisionKey
 from monitor.domain import AlertDraft, Link, Observation
-from monitor.rules.money import format_range
 from monitor.storage import findings as q
 from monitor.storage.models import Story
 
@@ -215,10 +214,10 @@ def _punct(language: str) -> str:
 
 def amount_text(value: Mapping[str, Any], language: str, fallback: str) -> str:
     """A claimed amount as the readers write it: "up to $134bn" / "jusqu'à 134 Md$"."""
+    if _lang(language) == "en":
+        return fallback  # the rule's own display ("up to $134bn"), kept with the value
     low, high = _dec(value.get("low")), _dec(value.get("high"))
     currency = str(value.get("currency") or "") or None
-    if _lang(language) == "en":
-        return format_range(low, high, currency) if (low or high) else fallback
     if low is None and high is None:
         return fallback
 
