@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from monitor.config.notifiers_file import NEWS_ONLY_MAX_AGE, DigestSettings, NotifyConfig
-from monitor.deliver.outbox import backoff, utc
-from monitor.domain import AlertDraft
+from monitor.deliver.outbox import backoff
+from monitor.domain import AlertDraft, as_utc
 from monitor.errors import ConfigError, NotifyError, StorageError
 from monitor.notifiers.email import EmailSender
 from monitor.notifiers.templating import make_env
@@ -136,13 +136,13 @@ def window(day: date, settings: DigestSettings) -> tuple[datetime, datetime]:
 def open_day(settings: DigestSettings, now: datetime) -> date:
     """The day whose digest window holds `now` (still open): today until the digest time,
     tomorrow after it."""
-    local = utc(now).astimezone(settings.zone)
+    local = as_utc(now).astimezone(settings.zone)
     return local.date() + timedelta(days=1) if local.time() >= settings.at else local.date()
 
 
 def is_closed(day: date, settings: DigestSettings, now: datetime) -> bool:
     """Whether the window of `day` has ended: before that, news can still join it."""
-    return window(day, settings)[1] <= utc(now)
+    return window(day, settings)[1] <= as_utc(now)
 
 
 def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
@@ -150,10 +150,10 @@ def describe_window(day: date, settings: DigestSettings, now: datetime) -> str:
     or `..., closed`."""
     start, end = (t.astimezone(settings.zone) for t in window(day, settings))
     span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M} ({settings.zone})"
-    left = end - utc(now).astimezone(settings.zone)
+    left = end - as_utc(now).astimezone(settings.zone)
     if left <= timedelta(0):
         state = "closed"
-    elif start > utc(now):
+    elif start > as_utc(now):
         state = "not started yet"
     else:
         state = f"open (closes in {_hours_minutes(left)})"
@@ -178,7 +178,7 @@ def collect(
     engine: Engine, day: date, settings: DigestSettings, *, now: datetime | None = None
 ) -> DigestData:
     start, end = window(day, settings)
-    now = utc(now or datetime.now(UTC))
+    now = as_utc(now or datetime.now(UTC))
     data = DigestData(day=day, zone=str(settings.zone), start=start, end=end)
     for row in reports.alerts_between(engine, start, end):
         dev = Development(
@@ -325,18 +325,18 @@ def describe_waiting(run: dict[str, Any]) -> str:
     error = f": {' '.join(str(run['last_error']).split())[:200]}" if run["last_error"] else ""
     return (
         f"digest of {run['day']} to {run['recipient']} failing: attempt {run['attempts']}, "
-        f"next retry {utc(run['next_attempt_at']):%Y-%m-%d %H:%M} UTC{error}"
+        f"next retry {as_utc(run['next_attempt_at']):%Y-%m-%d %H:%M} UTC{error}"
     )
 
 
 def waiting_runs_of(runs: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    now = utc(now)
+    now = as_utc(now)
     return [
         r
         for r in runs
         if r["status"] in ("pending", "failed")
         and r["attempts"] > 0
-        and utc(r["next_attempt_at"]) > now
+        and as_utc(r["next_attempt_at"]) > now
     ]
 
 
@@ -344,7 +344,7 @@ def due_days(engine: Engine, settings: DigestSettings, recipient: str, now: date
     """Days whose digest should go to `recipient` now: the latest day whose digest time has
     passed, days missed since the last run (at most `lookback_days` back), and runs waiting for a
     retry. A recipient without any run yet starts with today."""
-    local = utc(now).astimezone(settings.zone)
+    local = as_utc(now).astimezone(settings.zone)
     today = local.date()
     last_due = today if local.time() >= settings.at else today - timedelta(days=1)
     oldest = last_due - timedelta(days=settings.lookback_days)
@@ -378,7 +378,7 @@ def send_due(
     if config.digest is None:
         return []
     settings = config.digest
-    now = utc(now)
+    now = as_utc(now)
     if sender is None:
         smtp = config.smtp_settings(os.environ if environ is None else environ)
         if smtp is None:

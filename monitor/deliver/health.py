@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from monitor.deliver import outbox
-from monitor.domain import AlertDraft
+from monitor.domain import AlertDraft, as_utc
 from monitor.notifiers.base import cut, one_line
 from monitor.storage import notifications as q
 from monitor.storage.models import Alert, Source
@@ -31,7 +31,7 @@ def desired_state(
         return "down"
     if silence is not None:
         last = src.last_new_item_at or src.created_at
-        if last is not None and outbox.utc(now) - outbox.utc(last) > silence:
+        if last is not None and as_utc(now) - as_utc(last) > silence:
             return "silent"
     return "ok"
 
@@ -76,7 +76,7 @@ def check_sources(
 
 def _episode(src: Source, state: str) -> str:
     mark = src.last_success_at if state == "down" else src.last_new_item_at or src.created_at
-    return outbox.utc(mark).isoformat() if mark else "never"
+    return as_utc(mark).isoformat() if mark else "never"
 
 
 def _draft(
@@ -88,11 +88,11 @@ def _draft(
         headline = f"Source down: {name} ({src.consecutive_failures} failed polls: {error})"
         summary = f"{name} failed {src.consecutive_failures} times in a row. Last error: {error}."
         if src.last_success_at:
-            summary += f" Last success: {outbox.utc(src.last_success_at):%Y-%m-%d %H:%M} UTC."
+            summary += f" Last success: {as_utc(src.last_success_at):%Y-%m-%d %H:%M} UTC."
         kind = "source_down"
     elif new == "silent":
         last = src.last_new_item_at
-        since = f"since {outbox.utc(last):%Y-%m-%d %H:%M} UTC" if last else "ever"
+        since = f"since {as_utc(last):%Y-%m-%d %H:%M} UTC" if last else "ever"
         headline = f"Source silent: {name} (no new item {since})"
         summary = f"{name} is reachable but published nothing new {since}"
         if silence is not None:

@@ -41,9 +41,6 @@ BACKOFF_CAP = 30 * 60.0
 GIVE_UP_AFTER = timedelta(days=2)  # a transient failure this old becomes `failed` (see retry)
 
 
-utc = as_utc  # the name the outbox's callers use
-
-
 def raise_alert(
     session: Session,
     draft: AlertDraft,
@@ -56,7 +53,7 @@ def raise_alert(
     """Insert the alert and one pending delivery per channel, in the caller's transaction.
 
     Returns None (and writes nothing) when an alert with this dedup_key exists."""
-    now = utc(now)
+    now = as_utc(now)
     payload = draft.to_json()
     if story_id is not None and payload.get("story_id") is None:
         payload["story_id"] = story_id
@@ -91,7 +88,7 @@ def add_update(
     "confirmed_by": int, "note": str}."""
     payload = update.to_json() if isinstance(update, Update) else Update.from_json(update).to_json()
     seqs = q.next_update_seqs(session, alert_id)
-    q.insert_deliveries(session, alert_id, [(c, s, payload) for c, s in seqs.items()], utc(now))
+    q.insert_deliveries(session, alert_id, [(c, s, payload) for c, s in seqs.items()], as_utc(now))
 
 
 @dataclass(slots=True)
@@ -133,7 +130,7 @@ def deliver_due(
     """Send what is due on each channel (up to `limit` rows per channel), oldest first."""
     report = DeliveryReport()
     start = time.monotonic()
-    now = utc(now)
+    now = as_utc(now)
 
     def clock() -> datetime:  # `now` as given, advanced by the time this call has taken
         return now + timedelta(seconds=time.monotonic() - start)
@@ -211,7 +208,7 @@ def _deliver_row(
         report.lost_leases += 1
         log.warning("delivery_lease_lost delivery=%d channel=%s", row.id, name)
         return False
-    message = Message(row.alert_id, draft, utc(row.created_at), update, thread_ref)
+    message = Message(row.alert_id, draft, as_utc(row.created_at), update, thread_ref)
     try:
         with _lease_kept(engine, row.id, owner, clock, lease):
             result = notifier.send(message)
@@ -276,7 +273,7 @@ def _handle_failure(
     """Record a failed send; True when the channel's queue must wait (transient)."""
     reason = str(exc)[:1000]
     attempts = row.attempts + 1
-    too_old = now - utc(row.created_at) > GIVE_UP_AFTER
+    too_old = now - as_utc(row.created_at) > GIVE_UP_AFTER
     if exc.transient and not too_old:
         delay = backoff(attempts, exc.retry_after)
         q.mark_retry(engine, row.id, owner, at=now + timedelta(seconds=delay), error=reason)
@@ -312,7 +309,7 @@ def list_deliveries(
     `waiting`: why a row still to deliver waits (None for the others)."""
     rows = q.list_deliveries(engine, statuses=statuses, limit=limit)
     heads = q.queue_heads(engine) if any(r["status"] in q.OPEN for r in rows) else {}
-    at = utc(now or datetime.now(UTC))
+    at = as_utc(now or datetime.now(UTC))
     for r in rows:
         r["owner_gone"] = r["status"] == "sending" and owner_gone(r["lease_owner"])
         r["waiting"] = _waiting(r, heads.get(r["channel"]), at)
@@ -322,7 +319,7 @@ def list_deliveries(
 def _waiting(row: Mapping[str, Any], head: int | None, now: datetime) -> str | None:
     """Why a pending or sending row has not been delivered yet, in a few words."""
     if row["status"] == "sending":
-        until = utc(row["lease_until"]) if row["lease_until"] is not None else None
+        until = as_utc(row["lease_until"]) if row["lease_until"] is not None else None
         if row["owner_gone"]:
             return "being sent by a process that is gone (owner gone): the next run takes it back"
         if until is None or until <= now:
@@ -330,7 +327,7 @@ def _waiting(row: Mapping[str, Any], head: int | None, now: datetime) -> str | N
         return f"being sent, lease until {until:%Y-%m-%d %H:%M:%S} UTC"
     if row["status"] != "pending":
         return None
-    due = utc(row["next_attempt_at"])
+    due = as_utc(row["next_attempt_at"])
     if due > now:
         return f"retry at {due:%Y-%m-%d %H:%M:%S} UTC (in {_span(due - now)})"
     if head is not None and head < row["id"]:
@@ -349,4 +346,4 @@ def _span(delta: timedelta) -> str:
 
 def retry(engine: Engine, delivery_id: int | None = None, *, now: datetime | None = None) -> int:
     """Make a failed or waiting delivery (or all of them) due now; returns how many."""
-    return q.retry(engine, delivery_id, now=utc(now or datetime.now(UTC)))
+    return q.retry(engine, delivery_id, now=as_utc(now or datetime.now(UTC)))

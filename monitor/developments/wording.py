@@ -45,27 +45,29 @@ def link_json(link: Link) -> dict[str, Any]:
     return {"outlet": link.outlet, "title": link.title, "url": link.url, "language": link.language}
 
 
-def story_links(session: Session, story: Story) -> tuple[Link, ...]:
+def story_links(session: Session, story: Story) -> tuple[tuple[Link, ...], str | None]:
+    """The story's outlets with a link each (first reporter first, at most MAX_LINKS), and its
+    court document: only a docket item's (a news item cannot name one, whatever its feed says)."""
     out: list[Link] = []
     seen: set[str] = set()
+    court_doc: str | None = None
     for extra, source, title, url, published, language in q.story_item_links(
         session, story.id or 0, limit=50
     ):
+        doc = document_url(extra)
+        court_doc = court_doc or doc
         outlet = outlet_name(extra, source)
-        if outlet in seen:
+        if outlet in seen or len(out) >= MAX_LINKS:
             continue
         seen.add(outlet)
-        doc = document_url(extra)
         out.append(
             Link(outlet=outlet, title=title, url=doc or url, published=published, language=language)
         )
-        if len(out) >= MAX_LINKS:
-            break
-    return tuple(out)
+    return tuple(out), court_doc
 
 
 def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
-    links = story_links(session, story)
+    links, court_doc = story_links(session, story)
     return {
         "severity": obs.severity,
         "topic": obs.topic,
@@ -76,7 +78,7 @@ def _common(session: Session, obs: Observation, story: Story) -> dict[str, Any]:
         "first_reported_at": (links[0].published if links else None) or story.first_seen_at,
         "confirmed_by": len(story.outlets),
         "from_court": story.from_court,
-        "document_url": q.court_document_url(session, story.id or 0),
+        "document_url": court_doc,
         "story_id": story.id,
     }
 

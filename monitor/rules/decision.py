@@ -179,13 +179,7 @@ def decided_on(text: str, published: datetime) -> date | None:
     "gestern"): resolved against the publication date, never after it, at most 60 days before
     (an older date is background; a later one is a date set, not the day of the decision)."""
     day = published.date()
-    found: list[tuple[int, date]] = []
-    for m in _MONTH_DAY.finditer(text):
-        found.extend(_dated(m.start(), _MONTHS[m.group(1)], m.group(2), m.group(3), day))
-    for m in _DAY_MONTH.finditer(text):
-        found.extend(_dated(m.start(), _MONTHS[m.group(2)], m.group(1), m.group(3), day))
-    for m in _CJK_DATE.finditer(text):
-        found.extend(_dated(m.start(), int(m.group(2)), m.group(3), m.group(1), day))
+    found = _calendar_dates(text, day, ahead=False)
     for m in _WEEKDAY.finditer(text):
         back = (day.weekday() - _WEEKDAYS[m.group(1)]) % 7
         found.append((m.start(), day - timedelta(days=back)))
@@ -202,18 +196,22 @@ def decided_on(text: str, published: datetime) -> date | None:
 def trial_on(text: str, published: datetime) -> date | None:
     """The day a trial is set for: the first date of the sentence after its publication."""
     day = published.date()
+    return next(
+        (when for _, when in sorted(_calendar_dates(text, day, ahead=True)) if when > day), None
+    )
+
+
+def _calendar_dates(text: str, day: date, *, ahead: bool) -> list[tuple[int, date]]:
+    """(offset, date) of each "January 7" / "7 janvier" / "1月7日" of `text`; a date without a
+    year is the nearest one before `day` (or, `ahead`, after it)."""
     found: list[tuple[int, date]] = []
     for m in _MONTH_DAY.finditer(text):
-        found.extend(
-            _dated(m.start(), _MONTHS[m.group(1)], m.group(2), m.group(3), day, ahead=True)
-        )
+        found += _dated(m.start(), _MONTHS[m.group(1)], m.group(2), m.group(3), day, ahead=ahead)
     for m in _DAY_MONTH.finditer(text):
-        found.extend(
-            _dated(m.start(), _MONTHS[m.group(2)], m.group(1), m.group(3), day, ahead=True)
-        )
+        found += _dated(m.start(), _MONTHS[m.group(2)], m.group(1), m.group(3), day, ahead=ahead)
     for m in _CJK_DATE.finditer(text):
-        found.extend(_dated(m.start(), int(m.group(2)), m.group(3), m.group(1), day, ahead=True))
-    return next((when for _, when in sorted(found) if when > day), None)
+        found += _dated(m.start(), int(m.group(2)), m.group(3), m.group(1), day, ahead=ahead)
+    return found
 
 
 def _dated(

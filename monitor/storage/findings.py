@@ -135,21 +135,3 @@ def story_values(session: Session, story_id: int, *, kind: str) -> list[dict[str
         .order_by(col(StoryItem.added_at), col(StoryItem.id))
     )
     return [dict(value) for (value,) in rows]
-
-
-def court_document_url(session: Session, story_id: int) -> str | None:
-    """The court document of a story: from its docket items only (a news item cannot name one,
-    whatever its feed says)."""
-    from monitor.storage.models import Item
-
-    rows = session.execute(
-        select(col(Item.extra))
-        .join(StoryItem, col(StoryItem.item_id) == col(Item.id))
-        .where(col(StoryItem.story_id) == story_id)
-        .order_by(col(StoryItem.added_at), col(StoryItem.id))
-    )
-    for (extra,) in rows:
-        docket = (extra or {}).get("docket")
-        if isinstance(docket, dict) and docket.get("document_url"):
-            return str(docket["document_url"])
-    return None

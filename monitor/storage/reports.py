@@ -100,19 +100,14 @@ def alerts_between(engine: Engine, start: datetime, end: datetime) -> list[Alert
         .order_by(ALERT.c.created_at, ALERT.c.id)
     )
     with engine.connect() as conn:
-        return [
-            AlertRow(
-                r.id,
-                r.kind,
-                r.severity,
-                r.topic,
-                r.headline,
-                cast(datetime, _utc(r.created_at)),
-                r.story_id,
-                dict(r.payload),
-            )
-            for r in conn.execute(stmt)
-        ]
+        return [_alert_row(r) for r in conn.execute(stmt)]
+
+
+def _alert_row(r: Any) -> AlertRow:
+    created = cast(datetime, _utc(r.created_at))
+    return AlertRow(
+        r.id, r.kind, r.severity, r.topic, r.headline, created, r.story_id, dict(r.payload)
+    )
 
 
 def confirmed_facts(engine: Engine, prefix: str, before: datetime) -> list[FactRow]:
@@ -251,12 +246,7 @@ def last_alert_of_kind(engine: Engine, kind: str, before: datetime) -> AlertRow 
     )
     with engine.connect() as conn:
         r = conn.execute(stmt).first()
-    if r is None:
-        return None
-    created = cast(datetime, _utc(r.created_at))
-    return AlertRow(
-        r.id, r.kind, r.severity, r.topic, r.headline, created, r.story_id, dict(r.payload)
-    )
+    return _alert_row(r) if r is not None else None
 
 
 def story_items(engine: Engine, story_ids: list[int]) -> dict[int, set[int]]:
