@@ -4,7 +4,8 @@
 
 Generates N feeds (RSS 2.0, 50 items of synthetic text each, ~55 KB) in a temporary directory:
 half declare their language (in sources.yaml and in the feed), half declare none (as many real
-feeds: a client that identifies languages must then detect them), and one item in a hundred is
+feeds: a client that identifies languages must then detect them; `--declared none` or `all` for
+every feed one way), and one item in a hundred is
 about the dispute the shipped rules follow. Ours polls with the shipped `rules/` (`--no-rules`:
 without). The feeds are serves them from a small asyncio HTTP server in its own process (ETag and 304,
 Last-Modified, keep-alive; all on 127.0.0.1 with OS-assigned ports, the feeds spread over a few
@@ -58,9 +59,12 @@ _TOPICAL = {
 }
 
 
+DECLARED = "half"  # which feeds declare their language: "half", "none" or "all" (--declared)
+
+
 def declares_language(index: int) -> bool:
-    """Whether feed `index` declares its language (sources.yaml and <language>): half do."""
-    return index % 2 == 0
+    """Whether feed `index` declares its language (sources.yaml and <language>)."""
+    return DECLARED == "all" or (DECLARED == "half" and index % 2 == 0)
 
 
 BIN = Path(sys.executable).parent
@@ -666,8 +670,15 @@ def cycles(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+_DECLARED_WORDS = {
+    "half": "half declare their language, half do not",
+    "none": "none declares its language",
+    "all": "every feed declares its language",
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    global PEERS, OURS  # the clients' commands read them (--peers, --no-rules)
+    global PEERS, OURS, DECLARED  # the clients and feeds read them (--peers, --no-rules, --declared)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="100,1000", help="numbers of feeds (default 100,1000)")
     ap.add_argument(
@@ -686,6 +697,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--no-rules", action="store_true", help="ours without the shipped rules/ (a plain archive)"
     )
+    ap.add_argument(
+        "--declared",
+        choices=("half", "none", "all"),
+        default="half",
+        help="feeds declaring their language (default: half; none, as many real feeds)",
+    )
     ap.add_argument("--runs", type=int, default=3, help="warm runs per client (median)")
     ap.add_argument("--clients", default="ours,rss2email,feed2exec")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -695,6 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     PEERS = args.peers.resolve()
+    DECLARED = args.declared
     OURS = _ours(rules=not args.no_rules)
     if args.serve:
         serve(args.serve, args.ports, args.latency_ms / 1000)
@@ -755,8 +773,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"Machine: {machine()}.")
     print(
-        f"Feeds: RSS 2.0, {ITEMS_PER_FEED} items each (~57 KB, synthetic text; half declare their "
-        "language, half do not; one item in a hundred about the dispute; ours "
+        f"Feeds: RSS 2.0, {ITEMS_PER_FEED} items each (~57 KB, synthetic text; "
+        f"{_DECLARED_WORDS[DECLARED]}; one item in a hundred about the dispute; ours "
         f"{'without rules' if args.no_rules else 'with the shipped rules/'}), "
         f"served from 127.0.0.1 over {args.ports} ports by an asyncio server with ETag/304 in "
         "its own process. Each client timed as a whole process, start-up included; medians of "

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,44 @@ def test_through_the_parse_pool_items_about_other_things_are_read_and_the_claim_
     code, _, err = cli("poll")
     assert code == 0, err
     assert count(db_url, "select count(*) from item") == 18
+    assert count(db_url, "select count(*) from item where matched_hash is null") == 0
+    assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
+
+
+def test_the_rules_read_what_is_stored_while_later_feeds_are_still_being_fetched(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    """Through the parse pool, the rules read each batch once it is stored: the claim of the
+    fast feeds is read (and alerted) while the last feed has not answered yet, not after it."""
+    shutil.copytree(REPO / "rules", config_dir / "rules")
+    lines = ["sources:"]
+    for n in range(8):
+        outlet = f"outlet{n}.example"
+        url = feed_server.add(f"/{outlet}.xml", Route(body=feed(outlet, "en", [CLAIM])))
+        lines.append(f"  - name: {outlet}\n    url: {url}")
+    read_before_the_last: list[bool] = []
+    late = feed("late.example", "en", OTHER)
+
+    def answer_when_the_claim_was_read(handler: BaseHTTPRequestHandler) -> None:
+        claims_read = "select count(*) from alert where kind = 'claim'"
+        deadline = time.monotonic() + 30
+        while not count(db_url, claims_read) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        read_before_the_last.append(count(db_url, claims_read) == 1)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(late)))
+        handler.end_headers()
+        handler.wfile.write(late)
+
+    url = feed_server.add("/late.xml", Route(handler=answer_when_the_claim_was_read))
+    lines.append(f"  - name: late.example\n    url: {url}")
+    (config_dir / "sources.yaml").write_text("\n".join(lines) + "\n")
+
+    code, _, err = cli("poll")
+    assert code == 0, err
+    assert read_before_the_last == [True]
+    assert count(db_url, "select count(*) from item") == 10
     assert count(db_url, "select count(*) from item where matched_hash is null") == 0
     assert count(db_url, "select count(*) from alert where kind = 'claim'") == 1
 
