@@ -51,7 +51,9 @@ class Item:
 def content_hash(title: str, text: str, url: str | None, extra: Mapping[str, Any]) -> str:
     """Hash of what a reader sees; an edit to any of it is an edit of the item."""
     h = hashlib.blake2b(digest_size=16)
-    for part in (title, text, url or "", json.dumps(dict(extra), sort_keys=True, default=str)):
+    # Most items have no extra: json.dumps of {} is "{}" and costs ~2 µs an item of a cold poll.
+    fields = json.dumps(dict(extra), sort_keys=True, default=str) if extra else "{}"
+    for part in (title, text, url or "", fields):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()

@@ -54,8 +54,8 @@ class Prefilter:
 
     def preload_in_workers(self) -> None:
         """Have the parse pool's forkserver, when it starts, compile these rules once before it
-        forks the workers: they share its pages (the topics' term set is ~57 MB a process)
-        instead of compiling their own. Read from the environment, which the forkserver
+        forks the workers: they share its pages (the compiled topics and the language model)
+        instead of loading their own. Read from the environment, which the forkserver
         inherits; a worker whose rules differ (edited since) compiles its own."""
         if self.rules_dir is not None:
             os.environ[PRELOAD_ENV] = json.dumps([str(self.rules_dir), self.stamp])

@@ -69,8 +69,10 @@ _INERT: set[tuple[str, str]] = {
 _CHANNEL_FIELDS = {"title", "language"}
 _OURS = ("title", "language", "item", "entry", "link", "description", "summary")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_BASE = re.compile(rb"\s(?:xml:)?base\s*=")
-_LANG = re.compile(rb"\s(?:xml:)?lang\s*=")
+# Attributes `base` / `lang` (or `xml:base` / `xml:lang`): after a space, before an "=".
+_BASE = re.compile(rb"base\s*=")
+_LANG = re.compile(rb"lang\s*=")
+_SPACE = frozenset(b" \t\n\r\f\v")  # `\s` of a bytes pattern
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
@@ -93,7 +95,7 @@ def read(body: bytes, *, headers: Mapping[str, str]) -> dict[str, Any] | None:
     """feedparser's result (the fields the `rss` source reads) for a plain RSS 2.0 or Atom 1.0
     feed, else None. `headers` are the response headers as given to feedparser (lower-case names, with
     content-location)."""
-    if _DOCTYPE.search(body) or _BASE.search(body):
+    if _DOCTYPE.search(body) or _has_attribute(body, _BASE):
         return None
     try:
         return _read(body, headers)
@@ -102,6 +104,19 @@ def read(body: bytes, *, headers: Mapping[str, str]) -> dict[str, Any] | None:
     except Exception:  # a bug here must cost speed, not the feed: feedparser reads it
         log.warning("plain reader failed, feedparser reads the feed", exc_info=True)
         return None
+
+
+def _has_attribute(body: bytes, name: re.Pattern[bytes]) -> bool:
+    """Whether `\\s(?:xml:)?NAME\\s*=` occurs in `body`. The regex, which starts with a space,
+    tried a match at every space of the feed (~0.35 ms a feed of 50 items); the name is searched
+    as a literal, and the few places it is followed by "=" are checked for what comes before."""
+    for m in name.finditer(body):
+        i = m.start()
+        if i > 0 and body[i - 1] in _SPACE:
+            return True
+        if i >= 5 and body[i - 4 : i] == b"xml:" and body[i - 5] in _SPACE:
+            return True
+    return False
 
 
 def _read(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -132,7 +147,7 @@ def _read(body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
         return result
     if root is None or root.tag != "rss" or root.attrib.get("version", "").strip() != "2.0":
         raise NotPlain("not RSS 2.0")
-    if _LANG.search(body):
+    if _has_attribute(body, _LANG):
         raise NotPlain("xml:lang")  # feedparser takes it as the feed's language on <rss>
     if len(root) != 1 or root[0].tag != "channel" or root[0].attrib:
         raise NotPlain("channel")

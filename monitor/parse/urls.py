@@ -99,7 +99,10 @@ def canonical(url: str | None) -> str | None:
 
 
 def _tracking(piece: str) -> bool:
-    key = unquote_plus(piece.split("=", 1)[0]).lower()
+    key = piece.split("=", 1)[0]
+    if "%" in key or "+" in key:  # else unquote_plus leaves it as it is
+        key = unquote_plus(key)
+    key = key.lower()
     return key in _TRACKING_KEYS or key.startswith(_TRACKING_PREFIXES)
 
 

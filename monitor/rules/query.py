@@ -5,7 +5,7 @@ Input: rule-file strings; output: term ids per sentence and query verdicts with 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from monitor.errors import ConfigError
 from monitor.parse.textnorm import CJK_RE, fold_str
+from monitor.rules import termtext
 
 # RE2's default 8 MiB budget silently matches nothing with a few hundred patterns in one Set
 # (it logs "DFA out of memory" and goes on); 256 MiB holds thousands.
@@ -28,17 +29,20 @@ def re2_options(*, max_mem: int = SET_MAX_MEM) -> Any:
     return options
 
 
-def term_pattern(term: str) -> str:
-    """RE2 pattern (on folded text) for a word or phrase; `*` ends a prefix ("dismiss*")."""
+def _words(term: str) -> tuple[str, list[tuple[str, bool]]]:
+    """The folded term and its words, each with whether it ends in `*` (a prefix)."""
     folded = fold_str(term).strip()
     if not folded:
         raise ConfigError(f"empty term {term!r}")
+    return folded, [(w.rstrip("*"), w.endswith("*")) for w in _SPLIT.split(folded) if w]
+
+
+def term_pattern(term: str) -> str:
+    """RE2 pattern (on folded text) for a word or phrase; `*` ends a prefix ("dismiss*")."""
+    folded, words = _words(term)
     parts = []
-    for word in _SPLIT.split(folded):
-        if not word:
-            continue
-        star = word.endswith("*")
-        piece = re2.escape(word.rstrip("*"))
+    for word, star in words:
+        piece = re2.escape(word)
         if star:
             piece += r"[\p{L}\p{N}]*"
         parts.append(piece)
@@ -50,13 +54,37 @@ def term_pattern(term: str) -> str:
     return rf"(?:^|{edge})({body}(?:'s|'|s)?)(?:$|{edge})"
 
 
+def _set_pattern(term: str) -> tuple[str, bool]:
+    """`term_pattern(term)` for the term text (`termtext`), and whether it can match there
+    where the term is not: when the term holds a character the term text replaces."""
+    folded, words = _words(term)
+    lossy = False
+    parts = []
+    for word, star in words:
+        reduced = termtext.reduce(word)
+        lossy = lossy or reduced != word
+        piece = "".join(c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}" for c in reduced)
+        if star:
+            piece += f"{termtext.LETTER}*"
+        parts.append(piece)
+    body = r"[\s\-]+".join(parts)
+    if CJK_RE.search(folded):
+        return body, lossy
+    edge = termtext.EDGE
+    return rf"(?:^|{edge}){body}(?:'s|'|s)?(?:$|{edge})", lossy
+
+
 class TermIndex:
-    """All literal terms of a rule set, matched in one pass with a google-re2 Set."""
+    """All literal terms of a rule set, matched in one pass with a google-re2 Set. The Set reads
+    the term text of `termtext` (its boundaries are small classes there); a term whose own
+    characters that text replaces is confirmed with its own regex on the folded text."""
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
         self.labels: list[str] = []
         self._patterns: list[str] = []
+        self._set_patterns: list[str] = []
+        self._lossy: set[int] = set()
         self._single: dict[int, Any] = {}  # term id → its own regex, made on first use
         self._set: Any = None
 
@@ -64,38 +92,59 @@ class TermIndex:
         pattern = term_pattern(term)
         if pattern in self._ids:
             return self._ids[pattern]
-        self._ids[pattern] = len(self._patterns)
+        term_id = self._ids[pattern] = len(self._patterns)
+        set_pattern, lossy = _set_pattern(term)
         self._patterns.append(pattern)
+        self._set_patterns.append(set_pattern)
+        if lossy:
+            self._lossy.add(term_id)
         self.labels.append(term)
-        return self._ids[pattern]
+        return term_id
 
     def compile(self) -> None:
         options = re2_options()
         compiled = re2.Set.SearchSet(options)
-        for pattern in self._patterns:
+        for pattern in self._set_patterns:
             compiled.Add(pattern)
         if self._patterns:
             compiled.Compile()
             self._set = compiled
 
     def hits(self, folded_text: str) -> frozenset[int]:
+        """The ids of the terms in a folded text."""
         if self._set is None or not folded_text:
             return frozenset()
-        found = self._set.Match(folded_text)
-        return frozenset(found) if found else frozenset()
+        return self._found(termtext.reduce(folded_text), lambda: folded_text)
 
-    def spans(self, term_id: int, folded_text: str) -> list[tuple[int, int]]:
-        # Each term's own regex is only needed to highlight it where it was found: compiling
-        # all of them up front cost ~40 MB and ~0.3 s in every process that loads the rules.
+    def hits_in(self, text: str) -> frozenset[int]:
+        """`hits(fold_str(text))`, folding and reducing the text in one pass."""
+        if self._set is None or not text:
+            return frozenset()
+        return self._found(termtext.fold_reduce(text), lambda: fold_str(text))
+
+    def _found(self, term_text: str, folded: Callable[[], str]) -> frozenset[int]:
+        found = self._set.Match(term_text)
+        if not found:
+            return frozenset()
+        out = frozenset(found)
+        if self._lossy and not out.isdisjoint(self._lossy):
+            text = folded()
+            out -= {i for i in out & self._lossy if self._regex(i).search(text) is None}
+        return out
+
+    def _regex(self, term_id: int) -> Any:
+        # Each term's own regex is only needed to highlight it where it was found (and to
+        # confirm the few terms the term text cannot hold): compiling all of them up front cost
+        # ~40 MB and ~0.3 s in every process that loads the rules.
         regex = self._single.get(term_id)
         if regex is None:
             regex = self._single[term_id] = re2.compile(
                 self._patterns[term_id], re2_options(max_mem=8 << 20)
             )
-        out = []
-        for m in regex.finditer(folded_text):
-            out.append(m.span(1))
-        return out
+        return regex
+
+    def spans(self, term_id: int, folded_text: str) -> list[tuple[int, int]]:
+        return [m.span(1) for m in self._regex(term_id).finditer(folded_text)]
 
 
 class Query(BaseModel):
@@ -166,13 +215,24 @@ class CompiledQuery:
     def could_match(self, hits: frozenset[int]) -> bool:
         """False when the query is false for any item with these term hits, whatever its
         language and its excluded terms (`why` can still say False when this says True)."""
+        # None: the synonyms of every language.
+        return self.could_match_refs(lambda ref: ref.matched(hits, None))
+
+    def could_match_refs(self, matched: Callable[[TermRef], bool]) -> bool:
+        """`could_match` given which of its terms are found (`matched`)."""
 
         def one(node: TermRef | CompiledQuery) -> bool:
-            if isinstance(node, TermRef):
-                return node.matched(hits, None)  # None: the synonyms of every language
-            return node.could_match(hits)
+            return matched(node) if isinstance(node, TermRef) else node.could_match_refs(matched)
 
         return all(one(n) for n in self.all) and (not self.any or any(one(n) for n in self.any))
+
+    def refs(self) -> Iterable[TermRef]:
+        """Every term of the query, `none` terms included."""
+        for node in (*self.all, *self.any, *self.none):
+            if isinstance(node, TermRef):
+                yield node
+            else:
+                yield from node.refs()
 
     def term_ids(self) -> frozenset[int]:
         """Ids of the positive terms (for highlighting)."""

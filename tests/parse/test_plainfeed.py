@@ -7,6 +7,7 @@ alone, and the items, warnings and titles must be equal. The fixture corpus give
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
@@ -406,3 +407,27 @@ def test_a_content_language_header_reads_as_feedparser_reads_it(body: bytes, exp
     assert fast is not None, "the fast reader declined"
     _same(fast, slow, "content-language")
     assert {i.language for i in fast.items} == {expected.split("-")[0]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'<rss xml:base="http://a/">',
+        b"<feed base =\n'x'>",
+        b"<item\txml:lang='fr'>",
+        b"<a lang\f=x>",
+        b"<a\vxml:base=x>",
+        b"database=1 and xlang=2",
+        b"base=x at the start",
+        b"lang= at the start",
+        b"<p>the base is = to the lang</p>",
+        b"<a xml: base=x>",
+        b"<a :xml:lang=x>",
+        b" xml:lang",
+        b"no attribute at all",
+    ],
+)
+def test_an_xml_base_or_lang_attribute_is_seen_as_the_regex_sees_it(text: bytes) -> None:
+    for name in (b"base", b"lang"):
+        expected = re.search(rb"\s(?:xml:)?" + name + rb"\s*=", text) is not None
+        assert plainfeed._has_attribute(text, re.compile(name + rb"\s*=")) is expected

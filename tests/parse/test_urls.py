@@ -27,6 +27,11 @@ from monitor.parse.urls import canonical, outlet_of
             "https://a.example/x",
         ),
         ("https://example.com/plain", "https://example.com/plain"),
+        # a tracking key percent-encoded or in capitals is still one; a "+" is a space
+        (
+            "https://example.com/a?utm%5Fsource=x&q=1&Fb+clid=2&FBCLID=3&utm_x+y=4",
+            "https://example.com/a?q=1&Fb+clid=2",
+        ),
     ],
 )
 def test_canonical(given: str, expected: str) -> None:
