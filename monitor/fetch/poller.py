@@ -22,7 +22,8 @@ from typing import Literal
 
 from monitor.domain import Item
 from monitor.errors import ConfigError, FetchError, MonitorError, ParseError
-from monitor.fetch.client import Fetcher, Limits, Response
+from monitor.fetch.client import Fetcher
+from monitor.fetch.types import Limits, Response
 from monitor.sources import Parsed, SourceBase, Validators
 
 log = logging.getLogger(__name__)
