@@ -23,6 +23,7 @@ from monitor.cli.common import (
     JsonOption,
     echo,
     group,
+    loading,
     paths,
     print_json,
     user_errors,
@@ -218,7 +219,8 @@ def _fetch_and_parse(source: Any, *, hint: str = "") -> Any:
 @sources_app.command("list")
 def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> None:
     """Each source with its health: last check, status, errors, items stored, next check."""
-    from monitor.storage import sources as source_store
+    with loading():
+        from monitor.storage import sources as source_store
 
     with user_errors():
         p = paths(config_dir)
@@ -400,7 +402,8 @@ def poll(
 
     Exit 0 when the cycle ran, even if some sources failed (they are listed); 2 on bad config.
     """
-    from monitor.pipeline import run_cycle, select_sources
+    with loading():
+        from monitor.pipeline import run_cycle, select_sources
 
     with user_errors():
         ctx = Context.open(paths(config_dir))
@@ -508,7 +511,8 @@ def run(config_dir: ConfigDirOption = None) -> None:
     Reloads sources.yaml when it changes; Ctrl-C or SIGTERM stops it cleanly.
     """
     with user_errors():
-        from monitor.scheduler import serve
+        with loading():
+            from monitor.scheduler import serve
 
         # Bad configuration stops it before the scheduler starts (exit 2, file and line).
         # Ctrl-C before the signal handlers were installed: nothing to clean up.

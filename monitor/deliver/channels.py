@@ -32,7 +32,6 @@ from monitor.domain import AlertDraft
 from monitor.errors import ConfigError
 from monitor.notifiers.base import BuildContext, Notifier
 from monitor.notifiers.email import EmailSender
-from monitor.notifiers.templating import make_env
 from monitor.storage.leases import make_owner
 from monitor.storage.models import Alert
 
@@ -80,7 +79,11 @@ def build(
     config: NotifyConfig, environ: Mapping[str, str], *, stdout: IO[str] | None = None
 ) -> Channels:
     smtp = config.smtp_settings(environ)
-    templates = make_env(config.templates_dir)
+    templates = None
+    if any(entry.options.uses_templates for entry in config.channels):
+        from monitor.notifiers.templating import make_env  # Jinja2: ~12 ms to import
+
+        templates = make_env(config.templates_dir)
     notifiers: dict[str, Notifier] = {}
     for entry in config.channels:
         ctx = BuildContext(

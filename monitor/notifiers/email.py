@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -115,6 +115,7 @@ class EmailConfig(ChannelBase):
     kind: Literal["email"] = "email"
     name: str = "email"
     to: Recipients = Field(min_length=1)
+    uses_templates: ClassVar[bool] = True
 
     def build(self, ctx: BuildContext) -> EmailNotifier:
         if ctx.smtp is None:
