@@ -30,10 +30,12 @@ from monitor.cli.common import (
 )
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
+from monitor.config.settings import database_url
 from monitor.context import Context
 from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.parse.htmltext import one_line
+from monitor.storage import direct
 
 if TYPE_CHECKING:
     from monitor.pipeline import CycleReport
@@ -219,16 +221,21 @@ def _fetch_and_parse(source: Any, *, hint: str = "") -> Any:
 @sources_app.command("list")
 def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> None:
     """Each source with its health: last check, status, errors, items stored, next check."""
-    with loading():
-        from monitor.storage import sources as source_store
-
     with user_errors():
         p = paths(config_dir)
         configured = config.load_sources(p.sources_file)
-        ctx = Context.open(p)
-        with ctx.engine.connect() as conn:
-            health = {r["name"]: r for r in source_store.health_rows(conn)}
-        ctx.close()
+        # Read by the driver alone when it can be (a SQLite file at the current schema): the
+        # command then never imports SQLAlchemy, most of its start-up.
+        found = direct.source_health(database_url(p))
+        if found is None:
+            with loading():
+                from monitor.storage import sources as source_store
+
+            ctx = Context.open(p)
+            with ctx.engine.connect() as conn:
+                found = source_store.health_rows(conn)
+            ctx.close()
+        health = {r["name"]: r for r in found}
         rows = []
         for s in configured:
             h = health.get(s.name, {})
