@@ -71,4 +71,5 @@ def test_a_poll_with_nothing_to_parse_imports_no_parser_templates_or_rules(cfg: 
     loaded = modules_loaded(command=["poll"])
     assert "monitor.pipeline" in loaded
     later = ("feedparser", "jinja2", "ruamel.yaml", "rapidfuzz", "monitor.developments")
+    later += ("monitor.deliver.digest",)  # sent by `monitor run` and `monitor digest send`
     assert _heavy(loaded, (*later, "monitor.rules")) == []
