@@ -16,14 +16,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
 from monitor.context import Context
 from monitor.deliver import channels as notify
-from monitor.developments import matching
-from monitor.developments.matching import Route
 from monitor.errors import ConfigError, FetchError
 from monitor.fetch.backoff import next_check
 from monitor.fetch.poller import INLINE_PARSE_BELOW, Outcome, collect, make_pool, start_workers
@@ -31,6 +30,9 @@ from monitor.sources import SourceBase, Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
 from monitor.storage.models import Cycle, table_of
+
+if TYPE_CHECKING:
+    from monitor.developments.matching import Route
 
 log = logging.getLogger(__name__)
 CYCLE = table_of(Cycle)
@@ -353,6 +355,9 @@ def match_backlog(
             with ctx.engine.begin() as conn:
                 item_store.mark_all_matched(conn)
             return alerts
+        # Facts, stories and their wording (rapidfuzz...): imported once there is an item to read.
+        from monitor.developments import matching
+
         found = matching.process(
             ctx.engine, ids, ruleset=ruleset, route=route, now=now, language=language
         )

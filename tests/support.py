@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,6 +23,29 @@ def cli(*args: str) -> tuple[int, str, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def modules_loaded(code: str = "", *, command: Sequence[str] = ()) -> set[str]:
+    """The modules a fresh interpreter holds after running `code`, then `monitor COMMAND...`
+    if given (in that process, as the console script runs it), in the test's environment:
+    start-up guards check that a command imports only what it uses."""
+    probe = f"""
+import json, sys
+{code}
+if {list(command)!r}:
+    from monitor.cli import main
+    sys.argv = ["monitor", *{list(command)!r}]
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code:
+            raise
+print("MODULES " + json.dumps(sorted(sys.modules)))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
 
 
 def write_sources(cfg: Path, entries: list[dict[str, str]]) -> None:

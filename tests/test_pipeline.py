@@ -4,8 +4,6 @@ storing and matching) are read at the next cycle: nothing is lost."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from feedserver import FeedServer, Route
-from support import cli, count, feed
+from support import cli, count, feed, modules_loaded
 
 CLAIM = (
     "claim",
@@ -167,9 +165,5 @@ def test_without_a_declared_language_only_items_the_rules_read_have_theirs_detec
 def test_the_cli_and_the_cycle_import_no_rule_machinery_until_there_is_work() -> None:
     """Every command and every parse worker imports the pipeline: the rules' machinery (its
     regexes, the money grammar, google-re2) is loaded only once an item waits for it."""
-    probe = (
-        "import sys, monitor.cli, monitor.pipeline, monitor.web.app; "
-        "print(sorted(m for m in sys.modules if m == 'monitor.rules' or m.startswith('monitor.rules.')))"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    loaded = modules_loaded("import monitor.cli, monitor.pipeline, monitor.web.app")
+    assert sorted(m for m in loaded if m == "monitor.rules" or m.startswith("monitor.rules.")) == []

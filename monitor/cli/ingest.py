@@ -1,4 +1,9 @@
-"""Commands for sources, items, polling, the database and status."""
+"""Commands for sources, items, polling, the database and status.
+
+Each command imports the engine it runs (the poll cycle, the HTTP client, the database layer) in
+its own body: `monitor sources list` or `monitor version` never load aiohttp or the ORM, which
+is most of a start-up.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import ipaddress
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,23 +23,22 @@ from monitor.cli.common import (
     JsonOption,
     echo,
     group,
+    loading,
     paths,
     print_json,
     user_errors,
 )
 from monitor.config import sources_file as config
 from monitor.config.durations import format_duration
+from monitor.config.settings import database_url
 from monitor.context import Context
-from monitor.deliver import digest
 from monitor.domain import as_utc
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.fetch.client import Fetcher, Limits
 from monitor.parse.htmltext import one_line
-from monitor.pipeline import CycleReport, run_cycle, select_sources
-from monitor.sources import Validators
-from monitor.storage import items as item_store
-from monitor.storage import sources as source_store
-from monitor.storage.engine import current_revision, head_revision, redact
+from monitor.storage import direct
+
+if TYPE_CHECKING:
+    from monitor.pipeline import CycleReport
 
 sources_app = group("Add, list, test and remove sources (sources.yaml).")
 items_app = group("Stored items.")
@@ -194,6 +198,10 @@ def _name_from_url(url: str) -> str:
 
 
 def _fetch_and_parse(source: Any, *, hint: str = "") -> Any:
+    from monitor.fetch.client import Fetcher
+    from monitor.fetch.types import Limits
+    from monitor.sources import Validators
+
     async def go() -> Any:
         async with Fetcher(Limits.from_env()) as fetcher:
             response = await source.fetch(fetcher, Validators())
@@ -216,10 +224,18 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
     with user_errors():
         p = paths(config_dir)
         configured = config.load_sources(p.sources_file)
-        ctx = Context.open(p)
-        with ctx.engine.connect() as conn:
-            health = {r["name"]: r for r in source_store.health_rows(conn)}
-        ctx.close()
+        # Read by the driver alone when it can be (a SQLite file at the current schema): the
+        # command then never imports SQLAlchemy, most of its start-up.
+        found = direct.source_health(database_url(p))
+        if found is None:
+            with loading():
+                from monitor.storage import sources as source_store
+
+            ctx = Context.open(p)
+            with ctx.engine.connect() as conn:
+                found = source_store.health_rows(conn)
+            ctx.close()
+        health = {r["name"]: r for r in found}
         rows = []
         for s in configured:
             h = health.get(s.name, {})
@@ -326,6 +342,9 @@ def items_list(
     config_dir: ConfigDirOption = None,
 ) -> None:
     """Stored items, newest first."""
+    from monitor.storage import items as item_store
+    from monitor.storage import sources as source_store
+
     with user_errors():
         ctx = Context.open(paths(config_dir))
         with ctx.engine.connect() as conn:
@@ -390,6 +409,9 @@ def poll(
 
     Exit 0 when the cycle ran, even if some sources failed (they are listed); 2 on bad config.
     """
+    with loading():
+        from monitor.pipeline import run_cycle, select_sources
+
     with user_errors():
         ctx = Context.open(paths(config_dir))
         try:
@@ -406,10 +428,13 @@ def poll(
 def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> None:
     """Database, sources ok / failing, items, last cycle; exit 1 when the database cannot
     take writes (e.g. a read-only SQLite file)."""
+    from monitor.deliver import digest
+    from monitor.storage.engine import current_revision, redact
+    from monitor.storage.status import summary, write_problem
+
     with user_errors():
         p = paths(config_dir)
         ctx = Context.open(p)
-        from monitor.storage.status import summary, write_problem
 
         names: set[str] | None = None
         config_error = None
@@ -477,6 +502,8 @@ def status(json_out: JsonOption = False, config_dir: ConfigDirOption = None) -> 
 @db_app.command("upgrade")
 def db_upgrade(config_dir: ConfigDirOption = None) -> None:
     """Apply the schema migrations (the commands that need the database do it too)."""
+    from monitor.storage.engine import current_revision, head_revision, redact
+
     with user_errors():
         ctx = Context.open(paths(config_dir))
         echo(
@@ -491,7 +518,8 @@ def run(config_dir: ConfigDirOption = None) -> None:
     Reloads sources.yaml when it changes; Ctrl-C or SIGTERM stops it cleanly.
     """
     with user_errors():
-        from monitor.scheduler import serve
+        with loading():
+            from monitor.scheduler import serve
 
         # Bad configuration stops it before the scheduler starts (exit 2, file and line).
         # Ctrl-C before the signal handlers were installed: nothing to clean up.

@@ -1,5 +1,9 @@
 """Commands for what we tell people: the outbox (list, retry, deliver), the daily digest
-(preview, send) and `notify test slack|email`."""
+(preview, send) and `notify test slack|email`.
+
+The delivery machinery (the outbox, the ORM, Jinja2, the notifiers) is imported by the commands
+that use it, not by every `monitor` command.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
 
 from monitor.cli.common import (
     ConfigDirOption,
@@ -23,16 +26,14 @@ from monitor.cli.common import (
     user_errors,
 )
 from monitor.config.settings import database_url
-from monitor.deliver import channels as notify
-from monitor.deliver import digest, outbox
 from monitor.domain import AlertDraft
 from monitor.errors import ConfigError, NotifyError
 from monitor.notifiers.base import Message, cut, one_line
-from monitor.notifiers.email import EmailNotifier
-from monitor.notifiers.slack import SlackBotNotifier, SlackWebhookNotifier
-from monitor.notifiers.templating import make_env
-from monitor.storage import digest_runs as q
-from monitor.storage.engine import make_engine, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from monitor.deliver.channels import Channels
 
 outbox_app = group("Deliveries waiting, sent or failed; replay them.")
 digest_app = group("The daily email digest.")
@@ -52,6 +53,8 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _engine(config_dir: Path | None) -> Iterator[Engine]:
+    from monitor.storage.engine import make_engine, upgrade
+
     engine = make_engine(database_url(paths(config_dir)))
     try:
         upgrade(engine)
@@ -60,7 +63,7 @@ def _engine(config_dir: Path | None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def _day(value: str | None, channels: notify.Channels) -> date:
+def _day(value: str | None, channels: Channels) -> date:
     if value is None:
         zone = channels.config.digest.zone if channels.config.digest else UTC
         return datetime.now(zone).date()
@@ -95,6 +98,8 @@ def outbox_list(
 ) -> None:
     """Deliveries, newest first: channel, status, attempts, why a row waits (next attempt,
     lease, the row it waits for), last error."""
+    from monitor.deliver import outbox
+
     with user_errors(), _engine(config_dir) as engine:
         rows = outbox.list_deliveries(engine, statuses=status, limit=limit)
     if as_json:
@@ -128,6 +133,8 @@ def outbox_retry(
 ) -> None:
     """Make a failed delivery (or all failed and waiting ones) due now; the next delivery run
     (`monitor run`, `monitor poll` or `monitor outbox deliver`) sends them."""
+    from monitor.deliver import outbox
+
     with user_errors(), _engine(config_dir) as engine:
         count = outbox.retry(engine, delivery_id)
         if delivery_id is not None and count == 0:
@@ -144,6 +151,8 @@ def outbox_retry(
 @outbox_app.command("deliver")
 def outbox_deliver(config_dir: ConfigDirOption = None) -> None:
     """Send what is due now (what `monitor run` does after each poll)."""
+    from monitor.deliver import channels as notify
+
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
         report = notify.deliver(engine, channels)
@@ -174,6 +183,9 @@ def digest_preview(
 ) -> None:
     """Print the digest of a day as it would be sent (text); --out writes the HTML. Needs no
     SMTP settings: nothing is sent."""
+    from monitor.deliver import channels as notify
+    from monitor.deliver import digest
+
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
         settings = digest.preview_settings(channels.config)
@@ -200,6 +212,10 @@ def digest_send(
     """Send the digest of a day to every recipient that has not had it yet (without --day:
     whatever is due now). Safe to run twice or from two machines: one email per recipient.
     A day whose window has not closed yet is not sent (news can still join it) unless --force."""
+    from monitor.deliver import channels as notify
+    from monitor.deliver import digest
+    from monitor.storage import digest_runs as q
+
     with user_errors(), _engine(config_dir) as engine:
         channels = notify.load_channels(paths(config_dir))
         settings = channels.config.digest
@@ -269,6 +285,8 @@ def notify_test(
     on failure say what went wrong and exit 1."""
     if kind not in ("slack", "email"):
         fail(f"unknown channel kind {kind!r}: use slack or email", 2)
+    from monitor.deliver import channels as notify
+
     with user_errors():
         channels = notify.load_channels(paths(config_dir))
         if kind == "slack":
@@ -277,7 +295,9 @@ def notify_test(
             _test_email(channels)
 
 
-def _test_slack(channels: notify.Channels) -> None:
+def _test_slack(channels: Channels) -> None:
+    from monitor.notifiers.slack import SlackBotNotifier, SlackWebhookNotifier
+
     targets = [
         n
         for n in channels.notifiers.values()
@@ -308,7 +328,10 @@ def _test_slack(channels: notify.Channels) -> None:
         raise typer.Exit(1)
 
 
-def _test_email(channels: notify.Channels) -> None:
+def _test_email(channels: Channels) -> None:
+    from monitor.notifiers.email import EmailNotifier
+    from monitor.notifiers.templating import make_env
+
     sender = channels.email_sender()
     if sender is None:
         fail("email is not configured: set SMTP_HOST (and DIGEST_TO), or smtp: in notifiers/")

@@ -249,7 +249,8 @@ def test(
 def _fetch_text(url: str) -> tuple[str, str]:
     """Title and plain text of a web page (monitor.fetch.client: time and size caps)."""
     from monitor.errors import FetchError
-    from monitor.fetch.client import Fetcher, Limits, check_url
+    from monitor.fetch.client import Fetcher
+    from monitor.fetch.types import Limits, check_url
     from monitor.parse.htmltext import html_to_text
     from monitor.parse.maintext import main_text
 

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from monitor.cli.common import ConfigDirOption, paths, user_errors
-from monitor.config import notifiers_file
 from monitor.config.durations import parse_duration
 from monitor.config.settings import (
     DEFAULT_HTTP_ADDR,
@@ -50,6 +49,7 @@ def serve(
     """Serve the dashboard, /healthz, /readyz, /metrics, /feed.atom and /api/* from the
     database, without polling. Ctrl-C or SIGTERM stops it."""
     with user_errors():
+        from monitor.config import notifiers_file
         from monitor.storage.engine import make_engine
         from monitor.web.app import serve_forever
         from monitor.web.health import Probe

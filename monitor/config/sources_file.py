@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from monitor.config import yamlfile
 from monitor.errors import ConfigError
@@ -97,6 +96,8 @@ def validate_source(values: dict[str, Any]) -> SourceBase:
 
 def append_source(path: Path, values: dict[str, Any]) -> SourceBase:
     """Validate `values` against the file's sources and append it, keeping comments (atomic)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq  # only where the file is edited
+
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     data = yamlfile.loads(text, str(path)) if text.strip() else None
     existing = parse_sources(data, path=str(path))
@@ -121,6 +122,8 @@ def append_source(path: Path, values: dict[str, Any]) -> SourceBase:
 
 
 def remove_source(path: Path, name: str) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
     data = yamlfile.load(path)
     parse_sources(data, path=str(path))
     entries: Sequence[Any] = (data or {}).get("sources") or []

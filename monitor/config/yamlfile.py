@@ -1,5 +1,8 @@
 """YAML files the user edits: load with line numbers, validate into pydantic models with errors
-that name file, line and key, and edit in place keeping comments (atomic write)."""
+that name file, line and key, and edit in place keeping comments (atomic write).
+
+ruamel.yaml (~15 ms to import) is imported by the functions that parse or write YAML: a file
+read before comes back from its JSON copy (`load_plain`) without it, as at most start-ups."""
 
 from __future__ import annotations
 
@@ -12,25 +15,21 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    ScalarEvent,
-)
 
 from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     y = YAML(typ="rt")  # round-trip: keeps comments and order; only plain YAML tags are built
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
@@ -78,6 +77,8 @@ def load_plain(path: Path) -> Any:
             return json.loads(cached.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
+    from ruamel.yaml import YAML
+
     try:
         check_shape(text, str(path))
         data = YAML(typ="safe").load(text)
@@ -135,6 +136,15 @@ def check_shape(text: str, name: str) -> None:
     """Raise a ConfigError at the line of the first anchor, alias, nesting deeper than
     MAX_DEPTH or number longer than MAX_NUMBER_DIGITS in `text`. Syntax errors are left to the
     loader, which names them better."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        ScalarEvent,
+    )
+
     depth = 0
     try:
         for event in YAML(typ="safe").parse(text):
@@ -171,6 +181,8 @@ def check_shape(text: str, name: str) -> None:
 
 
 def loads(text: str, name: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     check_shape(text, name)
     try:
         return _yaml().load(text)
@@ -187,16 +199,21 @@ def loads(text: str, name: str) -> Any:
 
 
 def line_of(data: Any, loc: Sequence[str | int]) -> int | None:
-    """The 1-based line of the node at `loc` (deepest node found along the way)."""
+    """The 1-based line of the node at `loc` (deepest node found along the way). Only the
+    round-trip loader's nodes (ruamel's CommentedMap and CommentedSeq) know their lines (`lc`);
+    plain dicts and lists give None."""
     line: int | None = None
     node = data
     for part in loc:
-        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
-            pos = node.lc.key(part)
+        lines = getattr(node, "lc", None)
+        if lines is None:
+            break
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            pos = lines.key(part)
             line = pos[0] + 1
             node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            pos = node.lc.item(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            pos = lines.item(part)
             line = pos[0] + 1
             node = node[part]
         else:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -26,15 +26,17 @@ from sqlalchemy.orm import Session
 from monitor.config import notifiers_file as notify_config
 from monitor.config.notifiers_file import NotifyConfig
 from monitor.config.settings import Paths
-from monitor.deliver import digest, health, outbox
+from monitor.deliver import health, outbox
 from monitor.deliver.outbox import DeliveryReport
 from monitor.domain import AlertDraft
 from monitor.errors import ConfigError
 from monitor.notifiers.base import BuildContext, Notifier
 from monitor.notifiers.email import EmailSender
-from monitor.notifiers.templating import make_env
 from monitor.storage.leases import make_owner
 from monitor.storage.models import Alert
+
+if TYPE_CHECKING:
+    from monitor.deliver import digest
 
 __all__ = [
     "Channels",
@@ -80,7 +82,11 @@ def build(
     config: NotifyConfig, environ: Mapping[str, str], *, stdout: IO[str] | None = None
 ) -> Channels:
     smtp = config.smtp_settings(environ)
-    templates = make_env(config.templates_dir)
+    templates = None
+    if any(entry.options.uses_templates for entry in config.channels):
+        from monitor.notifiers.templating import make_env  # Jinja2: ~12 ms to import
+
+        templates = make_env(config.templates_dir)
     notifiers: dict[str, Notifier] = {}
     for entry in config.channels:
         ctx = BuildContext(
@@ -148,6 +154,9 @@ def send_digests(
     """The daily digest(s) due now; a no-op when no digest is configured."""
     if channels.config.digest is None:
         return []
+    # Imported by the digest's senders (`monitor run`, `monitor digest`), not by every poll.
+    from monitor.deliver import digest
+
     sender = channels.email_sender()
     if sender is None:
         raise ConfigError("the digest needs an SMTP server")

@@ -23,7 +23,6 @@ from monitor.deliver.outbox import backoff
 from monitor.domain import AlertDraft, as_utc
 from monitor.errors import ConfigError, NotifyError, StorageError
 from monitor.notifiers.email import EmailSender
-from monitor.notifiers.templating import make_env
 from monitor.storage import digest_runs as q
 from monitor.storage import reports
 
@@ -265,6 +264,8 @@ def human_duration(value: timedelta) -> str:
 
 
 def render(data: DigestData, config: NotifyConfig, settings: DigestSettings) -> Rendered:
+    from monitor.notifiers.templating import make_env  # Jinja2, when a digest is rendered
+
     env = make_env(config.templates_dir)
     n = data.count
     noun = "development" if n == 1 else "developments"

@@ -22,7 +22,8 @@ from typing import Literal
 
 from monitor.domain import Item
 from monitor.errors import ConfigError, FetchError, MonitorError, ParseError
-from monitor.fetch.client import Fetcher, Limits, Response
+from monitor.fetch.client import Fetcher
+from monitor.fetch.types import Limits, Response
 from monitor.sources import Parsed, SourceBase, Validators
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,17 @@ def make_pool(
     # the preparation data names 'init_main_from_path'): each worker then imported the whole
     # CLI again on its own, ~0.8 s of CPU and ~100 MB apiece. With `monitor.cli` preloaded,
     # a worker's re-run of the `monitor` script finds it imported already.
+    # The parsers (feedparser, monitor.parse.plainfeed) are imported by a command's first
+    # parse, not by `monitor.cli`: preloaded here, the workers do not import them each.
     # monitor.prefilter compiles the rules it is told of (Prefilter.preload_in_workers).
     ctx.set_forkserver_preload(
-        ["monitor.cli", "monitor.fetch.poller", "feedparser", "monitor.prefilter"]
+        [
+            "monitor.cli",
+            "monitor.fetch.poller",
+            "feedparser",
+            "monitor.parse.plainfeed",
+            "monitor.prefilter",
+        ]
     )
     n = workers or max(1, (os.cpu_count() or 1))
     pool = ProcessPoolExecutor(

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -131,6 +131,9 @@ class ChannelBase(BaseModel):
     rules: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    # Whether `build` needs `BuildContext.templates`: Jinja2 is imported only when a channel
+    # renders with it.
+    uses_templates: ClassVar[bool] = False
 
     def wants(self, draft: AlertDraft) -> bool:
         """Does an alert with these properties go to this channel?"""

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
-from jinja2 import Environment
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from monitor.config.settings import Secret
@@ -27,6 +26,9 @@ from monitor.notifiers.base import (
     check_env_name,
     one_line,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment  # built by monitor.notifiers.templating when mail is sent
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,7 @@ class EmailConfig(ChannelBase):
     kind: Literal["email"] = "email"
     name: str = "email"
     to: Recipients = Field(min_length=1)
+    uses_templates: ClassVar[bool] = True
 
     def build(self, ctx: BuildContext) -> EmailNotifier:
         if ctx.smtp is None:

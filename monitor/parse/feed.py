@@ -14,12 +14,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-import feedparser
-from feedparser.encodings import convert_to_utf8
-
 from monitor.domain import as_utc
 from monitor.errors import ParseError
-from monitor.parse import plainfeed
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +64,10 @@ def neutralise_entities(body: bytes, headers: Mapping[str, str]) -> tuple[bytes,
     cost nothing: references to the dropped entities stay undefined and the feed is bozo.
     `headers` are lower-case.
     """
+    # feedparser (~15 ms to import) is imported by the first parse, not by every command that
+    # reads sources.yaml; parse workers have it preloaded (monitor.fetch.poller.make_pool).
+    from feedparser.encodings import convert_to_utf8
+
     scratch: dict[str, Any] = {}
     decoded = convert_to_utf8(dict(headers), body, scratch)
     if not isinstance(decoded, bytes) or not scratch.get("encoding"):
@@ -105,6 +105,10 @@ def parse_feed(
     links and ids are resolved either way, and the HTML is still sanitized: without it, some
     malformed markup would leak into the text (a tag with an unclosed quote, in our fixtures).
     """
+    import feedparser  # see neutralise_entities
+
+    from monitor.parse import plainfeed
+
     given = {k.lower(): v for k, v in headers.items()}
     given.setdefault("content-location", url)
     # Headers whose values could make feedparser re-decode or re-fetch are ours to set.

@@ -9,14 +9,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from monitor.config.durations import MIN_INTERVAL, Duration, format_duration
 from monitor.domain import Item
 from monitor.errors import FetchError
-from monitor.fetch.client import Fetcher, Response, check_source_url
+from monitor.fetch.types import Response, check_source_url
+
+if TYPE_CHECKING:
+    from monitor.fetch.client import Fetcher
 
 
 @dataclass(frozen=True, slots=True)

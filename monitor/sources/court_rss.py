@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 
 from monitor.domain import Item
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import fold_whitespace, html_to_text
 from monitor.sources.base import Parsed, SourceBase, newest_entries

@@ -8,7 +8,7 @@ import asyncio
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from pydantic import Field, field_validator
@@ -17,10 +17,13 @@ from monitor.config.durations import Duration
 from monitor.config.settings import secret_env
 from monitor.domain import Item
 from monitor.errors import FetchError, ParseError
-from monitor.fetch.client import Fetcher, Response
+from monitor.fetch.types import Response
 from monitor.parse.htmltext import fold_whitespace
 from monitor.sources.base import Parsed, SourceBase, Validators
 from monitor.sources.dockets import DocketEntry, DocketParsed, overlap_warning
+
+if TYPE_CHECKING:
+    from monitor.fetch.client import Fetcher
 
 API_ROOT = "https://www.courtlistener.com/api/rest/v4/"
 STORAGE_ROOT = "https://storage.courtlistener.com/"

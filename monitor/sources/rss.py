@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from monitor.domain import Item
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.parse.feed import bozo_warning, entry_datetime, parse_feed
 from monitor.parse.htmltext import html_to_text, one_line
 from monitor.parse.urls import canonical, is_news_search, outlet_of

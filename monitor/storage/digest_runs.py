@@ -10,8 +10,8 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
+from monitor.storage.dialect import insert_for
 from monitor.storage.leases import fenced_update
-from monitor.storage.notifications import insert_for
 
 DIGEST_RUN = SQLModel.metadata.tables["digest_run"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,14 +16,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.pool import NullPool
 
 from monitor.errors import ConfigError, StorageError
+from monitor.storage.schema import MIGRATIONS, head_from_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-
 
 SQLITE_BUSY_MS = 30000  # a writer waits this long for another one (see _sqlite_pragmas)
 
@@ -230,32 +227,6 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-_REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"'\n]+)["']\s*$""", re.M)
-_DOWN_REVISION = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
-_QUOTED = re.compile(r"""["']([^"'\n]+)["']""")
-
-
-def head_from_files() -> str | None:
-    """The head revision read from the migration files, without importing Alembic (60 ms of
-    every command's start-up). None when in doubt (a file it cannot read plainly, several
-    heads): the caller then asks Alembic. A test holds it equal to `head_revision()`."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        found, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
-        if len(found) != 1 or len(down) != 1:
-            return None
-        revisions.add(found[0])
-        if down[0] != "None":
-            named = _QUOTED.findall(down[0])
-            if not named:
-                return None
-            parents.update(named)
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def _stored_revision(engine: Engine) -> str | None:

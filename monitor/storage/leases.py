@@ -8,9 +8,12 @@ import os
 import socket
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Table, update
+if TYPE_CHECKING:
+    # Types only: `Context` takes its owner id from here, and a command that never writes a
+    # lease (`monitor sources list`) need not import SQLAlchemy for it.
+    from sqlalchemy import Engine, Table
 
 _made_here: set[str] = set()  # the owners this process made (see owner_gone)
 
@@ -58,7 +61,7 @@ def fenced_update(engine: Engine, table: Table, row_id: int, owner: str, **value
     """Update row `row_id` only while `owner` holds its lease and it is being sent."""
     with engine.begin() as conn:
         res = conn.execute(
-            update(table)
+            table.update()
             .where(table.c.id == row_id, table.c.lease_owner == owner, table.c.status == "sending")
             .values(**values)
         )

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, func, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel
 
 import monitor.storage.models  # noqa: F401  (registers the tables)
+from monitor.storage.dialect import insert_for
 from monitor.storage.leases import fenced_update, made_here, owner_gone, renew
 
 ALERT = SQLModel.metadata.tables["alert"]
@@ -30,10 +30,6 @@ DELIVERY = SQLModel.metadata.tables["delivery"]
 SOURCE = SQLModel.metadata.tables["source"]
 
 OPEN = ("pending", "sending")
-
-
-def insert_for(dialect: str, table: Table) -> Any:
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 # --- alerts and deliveries (caller's transaction) --------------------------------------------

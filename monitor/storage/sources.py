@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from monitor.storage import direct
 from monitor.storage.dialect import insert_ignore
-from monitor.storage.models import Item, Source, SourceKeys, table_of
+from monitor.storage.models import Source, SourceKeys, table_of
 
 SOURCE = table_of(Source)
 SOURCE_KEYS = table_of(SourceKeys)
-ITEM = table_of(Item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +157,10 @@ def record_many(conn: Connection, states: Iterable[tuple[int, dict[str, Any]]]) 
 
 
 def health_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every source with its health and item count, for `sources list` and `status`."""
-    counts = select(ITEM.c.source_id, func.count().label("n")).group_by(ITEM.c.source_id).subquery()
-    result = conn.execute(
-        select(SOURCE, func.coalesce(counts.c["n"], 0).label("items"))
-        .select_from(SOURCE.outerjoin(counts, counts.c.source_id == SOURCE.c.id))
-        .order_by(SOURCE.c.name)
-    )
-    return [dict(r._mapping) for r in result]
+    """Every source with its health and item count, for `sources list`, `items list` and
+    `status`: one query, on the driver connection beneath `conn` (`monitor.storage.direct`
+    runs it without SQLAlchemy for `monitor sources list`)."""
+    return direct.health_rows(conn.connection.dbapi_connection)
 
 
 def claim_due(

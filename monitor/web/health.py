@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from monitor.domain import as_utc
 from monitor.errors import StorageError
 from monitor.storage import dashboard as q
-from monitor.storage.engine import current_revision, head_from_files, head_revision
+from monitor.storage.engine import current_revision, head_revision
+from monitor.storage.schema import head_from_files
 
 
 @dataclass(slots=True)

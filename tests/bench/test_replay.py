@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.parse.urls import canonical
 from monitor.sources.rss import RssSource
 

@@ -12,8 +12,9 @@ import pytest
 from feedserver import FeedServer, Route, gzip_bomb, rss
 
 from monitor.errors import FetchError
-from monitor.fetch.client import Fetcher, Limits
+from monitor.fetch.client import Fetcher
 from monitor.fetch.contentcoding import Decoder
+from monitor.fetch.types import Limits
 
 BODY = rss([(f"k{i}", f"Story number {i}") for i in range(200)])
 

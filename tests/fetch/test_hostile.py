@@ -192,8 +192,8 @@ def test_a_parse_over_the_worker_memory_bound_fails_its_source_alone(
     import asyncio
     from datetime import UTC, datetime
 
-    from monitor.fetch.client import Limits
     from monitor.fetch.poller import collect, make_pool
+    from monitor.fetch.types import Limits
     from monitor.sources import Validators
     from monitor.sources.rss import RssSource
 

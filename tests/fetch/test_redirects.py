@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from feedserver import FeedServer, Route, rss
 
-from monitor.fetch.client import Fetcher, Limits
+from monitor.fetch.client import Fetcher
+from monitor.fetch.types import Limits
 
 SECRETS = {"Authorization": "Token s3cret", "Cookie": "session=s3cret", "X-Api-Key": "k3y"}
 

@@ -16,7 +16,7 @@ from conftest import shared_path
 from support import fixture_index
 
 from monitor.errors import ParseError
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.parse import plainfeed
 from monitor.parse.feed import neutralise_entities, parse_feed
 from monitor.sources.base import Parsed

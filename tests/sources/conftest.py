@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.fetch.client import Limits
+from monitor.fetch.types import Limits
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_FEEDS = REPO.parent / "shared" / "fixtures" / "feeds" / "real"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from monitor.fetch.client import Fetcher, Limits, Response
+from monitor.fetch.client import Fetcher
+from monitor.fetch.types import Limits, Response
 from monitor.sources import SOURCE_KINDS, Validators
 from monitor.sources.court_rss import CourtRssSource
 from monitor.sources.dockets import CaseNumber, DocketParsed

@@ -16,7 +16,8 @@ from werkzeug import Request
 from werkzeug import Response as WResponse
 
 from monitor.errors import FetchError
-from monitor.fetch.client import Fetcher, Limits, Response
+from monitor.fetch.client import Fetcher
+from monitor.fetch.types import Limits, Response
 from monitor.sources import SOURCE_KINDS, Validators
 from monitor.sources.courtlistener import ORDER, CourtListenerSource
 from monitor.sources.dockets import DocketParsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.sources.base import Parsed
 from monitor.sources.court_rss import CourtRssSource
 

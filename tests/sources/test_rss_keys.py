@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from monitor.domain import Item
-from monitor.fetch.client import Response
+from monitor.fetch.types import Response
 from monitor.sources.rss import RssSource
 
 URL = "https://news.example.org/feed.xml"

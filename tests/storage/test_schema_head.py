@@ -3,7 +3,8 @@ reads from the migration files must be Alembic's own."""
 
 from __future__ import annotations
 
-from monitor.storage.engine import head_from_files, head_revision
+from monitor.storage.engine import head_revision
+from monitor.storage.schema import head_from_files
 
 
 def test_head_read_from_the_files_is_alembics() -> None:

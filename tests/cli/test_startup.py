@@ -1,0 +1,75 @@
+"""Each command imports what it uses (issue 15: start-up was most of a short command). Commands
+that need no engine load no HTTP client, ORM, parser or template engine; `monitor sources list`
+reads a SQLite database at the current schema through the driver alone; a `monitor poll` with
+nothing to parse loads no parser, template engine or rule machinery."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from support import cli, modules_loaded
+
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "aiohttp",
+    "httpx",
+    "feedparser",
+    "jinja2",
+    "ruamel.yaml",
+    "rapidfuzz",
+    "monitor.fetch.client",
+    "monitor.pipeline",
+    "monitor.storage.models",
+    "monitor.developments",
+    "monitor.rules",
+)
+
+
+def _heavy(loaded: set[str], heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    return sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in heavy))
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped sources and rules with a migrated SQLite database, each file read once
+    (the parsed YAML is then in the cache, as for every run after the first)."""
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    shutil.copy(REPO / "sources.yaml", folder / "sources.yaml")
+    shutil.copytree(REPO / "rules", folder / "rules")
+    monkeypatch.setenv("MONITOR_CONFIG_DIR", str(folder))
+    monkeypatch.delenv("MONITOR_DATABASE_URL", raising=False)
+    assert cli("db", "upgrade")[0] == 0
+    assert cli("sources", "list")[0] == 0
+    return folder
+
+
+@pytest.mark.parametrize("command", [["version"], ["--help"], ["sources", "--help"]])
+def test_a_command_that_needs_no_engine_imports_none(command: list[str]) -> None:
+    assert _heavy(modules_loaded(command=command)) == []
+
+
+def test_sources_list_reads_a_current_sqlite_database_without_sqlalchemy(cfg: Path) -> None:
+    assert _heavy(modules_loaded(command=["sources", "list"])) == []
+
+
+def test_sources_list_goes_through_sqlalchemy_for_a_database_to_create(cfg: Path) -> None:
+    (cfg / "storage" / "monitor.db").unlink()
+    loaded = modules_loaded(command=["sources", "list"])
+    assert "sqlalchemy" in loaded and "alembic" in loaded  # created and migrated, as before
+    assert (cfg / "storage" / "monitor.db").is_file()
+
+
+def test_a_poll_with_nothing_to_parse_imports_no_parser_templates_or_rules(cfg: Path) -> None:
+    (cfg / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    assert cli("poll")[0] == 0
+    loaded = modules_loaded(command=["poll"])
+    assert "monitor.pipeline" in loaded
+    later = ("feedparser", "jinja2", "ruamel.yaml", "rapidfuzz", "monitor.developments")
+    later += ("monitor.deliver.digest",)  # sent by `monitor run` and `monitor digest send`
+    assert _heavy(loaded, (*later, "monitor.rules")) == []
