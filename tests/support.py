@@ -26,7 +26,7 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 
 def modules_loaded(code: str = "", *, command: Sequence[str] = ()) -> set[str]:
-    """The modules a fresh interpreter holds after running `code`, then `monitor COMMAND...`
+    """The modules a fresh interpreter holds (not those marked absent) after running `code`, then `monitor COMMAND...`
     if given (in that process, as the console script runs it), in the test's environment:
     start-up guards check that a command imports only what it uses."""
     probe = f"""
@@ -40,7 +40,7 @@ if {list(command)!r}:
     except SystemExit as exc:
         if exc.code:
             raise
-print("MODULES " + json.dumps(sorted(sys.modules)))
+print("MODULES " + json.dumps(sorted(k for k, m in sys.modules.items() if m is not None)))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
