@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from monitor import domain
-from monitor.storage.dialect import insert_ignore
+from monitor.storage import bulk
 from monitor.storage.models import Item, Source, table_of
 
 ITEM = table_of(Item)
@@ -27,24 +27,25 @@ class Stored:
     edited: list[int] = field(default_factory=list)
 
 
-def _row(source_id: int, item: domain.Item, now: datetime, *, read: bool) -> dict[str, Any]:
-    return {
-        "source_id": source_id,
-        "key": item.key,
-        "url": item.url,
-        "title": item.title,
-        "text": item.text,
-        "author": item.author,
-        "language": item.language,
-        "published_at": item.published,
-        "published_guessed": item.published_guessed,
-        "first_seen_at": now,
-        "updated_at": now,
-        "content_hash": item.content_hash,
-        "edit_count": 0,
-        "extra": dict(item.extra) or None,
-        "matched_hash": item.content_hash if read else None,
-    }
+# The columns of a new item, in the order `_fresh` gives their values.
+_INSERTED = (
+    "source_id",
+    "key",
+    "url",
+    "title",
+    "text",
+    "author",
+    "language",
+    "published_at",
+    "published_guessed",
+    "first_seen_at",
+    "updated_at",
+    "content_hash",
+    "edit_count",
+    "extra",
+    "matched_hash",
+)
+_RENDERED = frozenset({"published_at", "published_guessed", "first_seen_at", "updated_at", "extra"})
 
 
 def store(
@@ -58,32 +59,23 @@ def store(
     unread (no rule can find anything in them) are stored as read by the rules in this
     version; the others wait for the rules. The known keys are looked up and the new items
     inserted for all the sources together (on a first poll of 1,000 feeds, a look-up and an
-    INSERT per source cost more than the rows they carried). One `Stored` per source, in
-    order; a source appears once, its keys once each."""
+    INSERT per source cost more than the rows they carried), their values rendered here
+    once and handed to the driver (SQLAlchemy's work per row and per value was 2/3 of the
+    store on SQLite, 5/6 on PostgreSQL). One `Stored` per source, in order; a source
+    appears once, its keys once each."""
     out = {source_id: Stored() for source_id, _, _ in batch}
-    ids = list(out)
-    known: dict[tuple[int, str], tuple[int, str]] = {}
     wanted = [(source_id, item.key) for source_id, items, _ in batch for item in items]
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        keys = list({key for _, key in chunk})
-        for r in conn.execute(
-            select(ITEM.c.source_id, ITEM.c.key, ITEM.c.id, ITEM.c.content_hash).where(
-                ITEM.c.source_id.in_(ids), ITEM.c.key.in_(keys)
-            )
-        ):
-            known[(r.source_id, r.key)] = (r.id, r.content_hash)
-    fresh = [
-        _row(source_id, item, now, read=item.key in unread)
-        for source_id, items, unread in batch
-        for item in items
-        if (source_id, item.key) not in known
-    ]
-    if fresh:
-        result = conn.execute(
-            insert_ignore(conn, ITEM).returning(ITEM.c.id, ITEM.c.source_id), fresh
+    known: dict[tuple[int, str], tuple[int, str]] = {
+        (source_id, key): (item_id, content_hash)
+        for source_id, key, item_id, content_hash in bulk.lookup_pairs(
+            conn, ITEM, ("source_id", "key"), wanted, ("id", "content_hash")
         )
-        for item_id, source_id in result:
+    }
+    fresh = _fresh(conn, batch, known, now)
+    if fresh:
+        for item_id, source_id in bulk.insert_returning(
+            conn, ITEM, _INSERTED, fresh, ("id", "source_id")
+        ):
             out[source_id].new.append(item_id)
         for stored in out.values():
             stored.new.sort()  # ids grow with insertion: the feed's order
@@ -95,6 +87,46 @@ def store(
             _update(conn, found[0], item, now, read=item.key in unread)
             out[source_id].edited.append(found[0])
     return [out[source_id] for source_id, _, _ in batch]
+
+
+def _fresh(
+    conn: Connection,
+    batch: Sequence[tuple[int, Sequence[domain.Item], frozenset[str]]],
+    known: dict[tuple[int, str], tuple[int, str]],
+    now: datetime,
+) -> list[tuple[Any, ...]]:
+    """The rows of the items not `known`, values in the order of `_INSERTED` as the driver
+    takes them: rendered by their column types, the same for every row rendered once."""
+    bulk.check_plain(ITEM, (c for c in _INSERTED if c not in _RENDERED), conn)
+    when = bulk.renderer(ITEM, "published_at", conn)
+    flag = bulk.renderer(ITEM, "published_guessed", conn)
+    extra = bulk.renderer(ITEM, "extra", conn)
+    seen = bulk.renderer(ITEM, "first_seen_at", conn)(now)
+    updated = bulk.renderer(ITEM, "updated_at", conn)(now)
+    guessed = {True: flag(True), False: flag(False)}
+    no_extra = extra(None)
+    return [
+        (
+            source_id,
+            item.key,
+            item.url,
+            item.title,
+            item.text,
+            item.author,
+            item.language,
+            when(item.published),
+            guessed[item.published_guessed],
+            seen,
+            updated,
+            item.content_hash,
+            0,
+            extra(dict(item.extra)) if item.extra else no_extra,
+            item.content_hash if item.key in unread else None,
+        )
+        for source_id, items, unread in batch
+        for item in items
+        if (source_id, item.key) not in known
+    ]
 
 
 def _update(
