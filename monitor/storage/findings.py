@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from monitor.domain import Observation as ObservationValue
@@ -15,28 +16,45 @@ from monitor.storage.models import Alert, Fact, Observation, Story, StoryItem, t
 
 OBSERVATION = table_of(Observation)
 FACT = table_of(Fact)
+STORY = table_of(Story)
 STORY_ITEM = table_of(StoryItem)
+ALERT = table_of(Alert)
+
+# The statements run for every item that says something are built once, values bound at each
+# call: building one (coercing its clauses, then keying it for the compiled cache) cost more
+# than running it on SQLite (~0.4 ms of the ~0.6 ms of an observation's insert).
+_INSERT_IGNORE: dict[tuple[str, str], Any] = {}
+
+
+def _insert_ignore(session: Session, table: Table) -> Any:
+    """`insert_ignore` of `table` for the session's dialect, built once per dialect."""
+    key = (session.get_bind().dialect.name, table.name)
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        stmt = _INSERT_IGNORE[key] = insert_ignore(session, table)
+    return stmt
 
 
 def record_observation(
     session: Session, item_id: int, obs: ObservationValue, *, now: datetime
 ) -> None:
     session.execute(
-        insert_ignore(session, OBSERVATION).values(
-            item_id=item_id,
-            rule=obs.rule,
-            topic=obs.topic,
-            kind=obs.kind,
-            subject=obs.subject,
-            value_key=obs.value_key[:300],
-            value=dict(obs.value),
-            display=obs.display,
-            severity=obs.severity,
-            sentence=obs.evidence.sentence,
-            highlights=[list(h) for h in obs.evidence.highlights],
-            suspect=obs.suspect,
-            created_at=now,
-        )
+        _insert_ignore(session, OBSERVATION),
+        {
+            "item_id": item_id,
+            "rule": obs.rule,
+            "topic": obs.topic,
+            "kind": obs.kind,
+            "subject": obs.subject,
+            "value_key": obs.value_key[:300],
+            "value": dict(obs.value),
+            "display": obs.display,
+            "severity": obs.severity,
+            "sentence": obs.evidence.sentence,
+            "highlights": [list(h) for h in obs.evidence.highlights],
+            "suspect": obs.suspect,
+            "created_at": now,
+        },
     )
 
 
@@ -76,6 +94,59 @@ def recent_stories(
     return list(session.scalars(query.order_by(col(Story.last_seen_at).desc()).limit(500)))
 
 
+def _recent(subject: bool) -> Select[tuple[int, str]]:
+    # The same conditions and order as recent_stories (SQLite then takes the same plan, and
+    # stories last seen at the same time come in the same order).
+    query = select(STORY.c.id, STORY.c.norm_title).where(
+        STORY.c.topic == bindparam("topic"),
+        STORY.c.kind == bindparam("kind"),
+        STORY.c.last_seen_at >= bindparam("since"),
+    )
+    if subject:
+        query = query.where(STORY.c.subject == bindparam("subject"))
+    return query.order_by(STORY.c.last_seen_at.desc()).limit(500)
+
+
+_RECENT_TITLES = _recent(subject=False)
+_RECENT_TITLES_OF_SUBJECT = _recent(subject=True)
+
+
+def recent_titles(
+    session: Session, *, topic: str, kind: str, subject: str | None, since: datetime
+) -> list[tuple[int, str]]:
+    """(id, norm_title) of the stories `recent_stories` gives, in its order: a story is compared
+    by its title, and only the one that matches is loaded (loading the ~100 stories of a topic
+    as objects for each item cost ~1.5 ms an item)."""
+    params: dict[str, object] = {"topic": topic, "kind": kind, "since": since}
+    if subject is None:
+        rows = session.execute(_RECENT_TITLES, params)
+    else:
+        params["subject"] = subject
+        rows = session.execute(_RECENT_TITLES_OF_SUBJECT, params)
+    return [(story_id, norm_title) for story_id, norm_title in rows]
+
+
+_STORY_BY_ID = select(Story).where(col(Story.id) == bindparam("story_id"))
+
+
+def story_by_id(session: Session, story_id: int) -> Story | None:
+    """`session.get`, by a statement built once (~0.1 ms less a call)."""
+    return session.scalars(_STORY_BY_ID, {"story_id": story_id}).first()
+
+
+_UPDATE_STORY = update(STORY).where(STORY.c.id == bindparam("story_id_"))
+
+
+def update_story(session: Session, story: Story, changes: dict[str, object]) -> None:
+    """Write `changes` to a stored story and to its object, as if loaded so: the session has
+    nothing of them left to flush. Changes the object has pending otherwise stay pending."""
+    if not changes:
+        return
+    session.execute(_UPDATE_STORY, {"story_id_": story.id, **changes})
+    for name, value in changes.items():
+        set_committed_value(story, name, value)
+
+
 def story_by_value(session: Session, *, topic: str, subject: str, value_key: str) -> Story | None:
     return session.scalars(
         select(Story).where(
@@ -88,11 +159,11 @@ def story_by_value(session: Session, *, topic: str, subject: str, value_key: str
 
 def link_item(session: Session, story_id: int, item_id: int, *, now: datetime) -> bool:
     """Attach an item to a story; False when it was attached already."""
-    result = session.execute(
-        insert_ignore(session, STORY_ITEM)
-        .values(story_id=story_id, item_id=item_id, added_at=now)
-        .returning(STORY_ITEM.c.id)
-    )
+    key = (session.get_bind().dialect.name, "story_item returning")
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        stmt = _INSERT_IGNORE[key] = insert_ignore(session, STORY_ITEM).returning(STORY_ITEM.c.id)
+    result = session.execute(stmt, {"story_id": story_id, "item_id": item_id, "added_at": now})
     return result.first() is not None
 
 
@@ -100,6 +171,17 @@ def alert_of_story(session: Session, story_id: int) -> Alert | None:
     return session.scalars(
         select(Alert).where(col(Alert.story_id) == story_id).order_by(col(Alert.id))
     ).first()
+
+
+_ALERT_ID_OF_STORY = (
+    select(ALERT.c.id).where(ALERT.c.story_id == bindparam("story_id")).order_by(ALERT.c.id)
+)
+
+
+def alert_id_of_story(session: Session, story_id: int) -> int | None:
+    """The id of `alert_of_story`: all a story's later reports need of its alert."""
+    found = session.execute(_ALERT_ID_OF_STORY, {"story_id": story_id}).first()
+    return None if found is None else int(found[0])
 
 
 def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequence[Any]:
