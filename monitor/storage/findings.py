@@ -58,19 +58,25 @@ def record_observation(
     )
 
 
+_FACT_BY_VALUE = select(Fact).where(
+    col(Fact.subject) == bindparam("subject"), col(Fact.value_key) == bindparam("value_key")
+)
+_CURRENT_FACT = select(Fact).where(
+    col(Fact.subject) == bindparam("subject"), col(Fact.status) == "current"
+)
+
+
 def get_or_create_fact(session: Session, values: dict[str, Any]) -> Fact:
     """The fact row for (subject, value_key); created with `values` when new (race-safe)."""
-    session.execute(insert_ignore(session, FACT).values(**values))
+    session.execute(_insert_ignore(session, FACT), values)
     fact = session.scalars(
-        select(Fact).where(Fact.subject == values["subject"], Fact.value_key == values["value_key"])
+        _FACT_BY_VALUE, {"subject": values["subject"], "value_key": values["value_key"]}
     ).one()
     return fact
 
 
 def current_fact(session: Session, subject: str) -> Fact | None:
-    return session.scalars(
-        select(Fact).where(col(Fact.subject) == subject, col(Fact.status) == "current")
-    ).first()
+    return session.scalars(_CURRENT_FACT, {"subject": subject}).first()
 
 
 def facts_of(session: Session, subject: str) -> list[Fact]:
@@ -92,6 +98,14 @@ def recent_stories(
     if subject is not None:
         query = query.where(col(Story.subject) == subject)
     return list(session.scalars(query.order_by(col(Story.last_seen_at).desc()).limit(500)))
+
+
+def _autoflush(session: Session) -> None:
+    """What the session does before an ORM query, before a plain one that replaces it: the
+    statements then go out in the same order as with the ORM query (nothing to do, ~2 µs,
+    when nothing is pending)."""
+    if session.autoflush:
+        session.flush()
 
 
 def _recent(subject: bool) -> Select[tuple[int, str]]:
@@ -117,6 +131,7 @@ def recent_titles(
     """(id, norm_title) of the stories `recent_stories` gives, in its order: a story is compared
     by its title, and only the one that matches is loaded (loading the ~100 stories of a topic
     as objects for each item cost ~1.5 ms an item)."""
+    _autoflush(session)
     params: dict[str, object] = {"topic": topic, "kind": kind, "since": since}
     if subject is None:
         rows = session.execute(_RECENT_TITLES, params)
@@ -147,13 +162,16 @@ def update_story(session: Session, story: Story, changes: dict[str, object]) -> 
         set_committed_value(story, name, value)
 
 
+_STORY_BY_VALUE = select(Story).where(
+    col(Story.topic) == bindparam("topic"),
+    col(Story.subject) == bindparam("subject"),
+    col(Story.value_key) == bindparam("value_key"),
+)
+
+
 def story_by_value(session: Session, *, topic: str, subject: str, value_key: str) -> Story | None:
     return session.scalars(
-        select(Story).where(
-            col(Story.topic) == topic,
-            col(Story.subject) == subject,
-            col(Story.value_key) == value_key,
-        )
+        _STORY_BY_VALUE, {"topic": topic, "subject": subject, "value_key": value_key}
     ).first()
 
 
@@ -180,15 +198,15 @@ _ALERT_ID_OF_STORY = (
 
 def alert_id_of_story(session: Session, story_id: int) -> int | None:
     """The id of `alert_of_story`: all a story's later reports need of its alert."""
+    _autoflush(session)
     found = session.execute(_ALERT_ID_OF_STORY, {"story_id": story_id}).first()
     return None if found is None else int(found[0])
 
 
-def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequence[Any]:
-    """(outlet, title, url, published, language) of a story's items, first reporter first."""
+def _links_of_story() -> Select[Any]:
     from monitor.storage.models import Item, Source
 
-    rows = session.execute(
+    return (
         select(
             col(Item.extra),
             col(Source.name),
@@ -199,12 +217,19 @@ def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequen
         )
         .join(StoryItem, col(StoryItem.item_id) == col(Item.id))
         .join(Source, col(Source.id) == col(Item.source_id))
-        .where(col(StoryItem.story_id) == story_id)
+        .where(col(StoryItem.story_id) == bindparam("story_id"))
         # first reporter first
         .order_by(col(Item.published_at), col(StoryItem.added_at), col(StoryItem.id))
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return list(rows)
+
+
+_LINKS_OF_STORY = _links_of_story()
+
+
+def story_item_links(session: Session, story_id: int, limit: int = 20) -> Sequence[Any]:
+    """(outlet, title, url, published, language) of a story's items, first reporter first."""
+    return list(session.execute(_LINKS_OF_STORY, {"story_id": story_id, "limit": limit}))
 
 
 def story_values(session: Session, story_id: int, *, kind: str) -> list[dict[str, Any]]:
