@@ -97,7 +97,11 @@ def recent_stories(
     )
     if subject is not None:
         query = query.where(col(Story.subject) == subject)
-    return list(session.scalars(query.order_by(col(Story.last_seen_at).desc()).limit(500)))
+    # Stories last seen at the same time (every story a cycle touched) oldest first: SQLite
+    # gave them in that order anyway, PostgreSQL in whatever order its pages held them (two
+    # runs over the same items could group them differently).
+    query = query.order_by(col(Story.last_seen_at).desc(), col(Story.id))
+    return list(session.scalars(query.limit(500)))
 
 
 def _autoflush(session: Session) -> None:
@@ -109,8 +113,7 @@ def _autoflush(session: Session) -> None:
 
 
 def _recent(subject: bool) -> Select[tuple[int, str]]:
-    # The same conditions and order as recent_stories (SQLite then takes the same plan, and
-    # stories last seen at the same time come in the same order).
+    # The same conditions and order as recent_stories.
     query = select(STORY.c.id, STORY.c.norm_title).where(
         STORY.c.topic == bindparam("topic"),
         STORY.c.kind == bindparam("kind"),
@@ -118,7 +121,7 @@ def _recent(subject: bool) -> Select[tuple[int, str]]:
     )
     if subject:
         query = query.where(STORY.c.subject == bindparam("subject"))
-    return query.order_by(STORY.c.last_seen_at.desc()).limit(500)
+    return query.order_by(STORY.c.last_seen_at.desc(), STORY.c.id).limit(500)
 
 
 _RECENT_TITLES = _recent(subject=False)

@@ -4,6 +4,7 @@ of their last report; a new story is stored as its first report leaves it."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -37,6 +38,11 @@ def _items(engine: Engine, count: int) -> list[int]:
         ]
         (stored,) = item_store.store(conn, [(rows["wire"].id, items, frozenset())], now=NOW)
     return stored.new
+
+
+def _noise(size: int) -> str:
+    """Text PostgreSQL does not compress: a row of it fills its share of a page."""
+    return "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(size // 64))
 
 
 def _ref(item_id: int, outlet: str, language: str | None, title: str = TITLE) -> ItemRef:
@@ -122,3 +128,38 @@ def test_titles_are_looked_up_in_the_order_of_the_stories(engine: Engine) -> Non
             titles = q.recent_titles(session, topic="t", kind="match", subject=subject, since=since)
             assert titles == [(s.id, s.norm_title) for s in stories]
             assert titles and len(titles) < 6
+
+
+def test_stories_last_seen_at_once_come_oldest_first(engine: Engine) -> None:
+    """Every story a cycle touches is last seen at its time: which of them an item joins does
+    not depend on where the database keeps their rows (PostgreSQL moves an updated row)."""
+    (item,) = _items(engine, 1)
+    with Session(engine) as session, session.begin():
+        stories = [
+            Story(
+                topic="t",
+                kind="match",
+                # Four rows a page (not TOASTed): an update cannot stay in its page, the row moves.
+                title=f"story {i} " + _noise(1900),
+                norm_title=f"story {i}",
+                first_item_id=item,
+                first_seen_at=NOW,
+                last_seen_at=NOW,
+                outlets=[],
+                languages=[],
+            )
+            for i in range(5)
+        ]
+        session.add_all(stories)
+        session.flush()
+        ids = [s.id for s in stories]
+    for story_id in reversed(ids):  # rewritten newest first
+        with Session(engine) as session, session.begin():
+            story = session.get(Story, story_id)
+            assert story is not None
+            q.update_story(session, story, {"outlets": ["wire"]})
+    with Session(engine) as session:
+        titles = q.recent_titles(session, topic="t", kind="match", subject=None, since=NOW)
+        stories = q.recent_stories(session, topic="t", kind="match", subject=None, since=NOW)
+    assert [story_id for story_id, _ in titles] == ids
+    assert [s.id for s in stories] == ids
