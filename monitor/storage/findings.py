@@ -188,19 +188,13 @@ def link_item(session: Session, story_id: int, item_id: int, *, now: datetime) -
     return result.first() is not None
 
 
-def alert_of_story(session: Session, story_id: int) -> Alert | None:
-    return session.scalars(
-        select(Alert).where(col(Alert.story_id) == story_id).order_by(col(Alert.id))
-    ).first()
-
-
 _ALERT_ID_OF_STORY = (
     select(ALERT.c.id).where(ALERT.c.story_id == bindparam("story_id")).order_by(ALERT.c.id)
 )
 
 
 def alert_id_of_story(session: Session, story_id: int) -> int | None:
-    """The id of `alert_of_story`: all a story's later reports need of its alert."""
+    """The id of a story's alert (its first), if it has one: all its later reports need."""
     _autoflush(session)
     found = session.execute(_ALERT_ID_OF_STORY, {"story_id": story_id}).first()
     return None if found is None else int(found[0])
