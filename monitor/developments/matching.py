@@ -256,7 +256,7 @@ def _on_ruling(ctx: _ItemContext, obs: Observation) -> None:
     reading = wording.story_ruling(q.story_values(ctx.session, att.story.id or 0, kind="ruling"))
     att.story.subject = f"ruling:{obs.topic}:{reading.get('kind') or value.get('kind') or 'other'}"
     ctx.session.add(att.story)
-    alert = q.alert_of_story(ctx.session, att.story.id or 0)
+    alert = q.alert_id_of_story(ctx.session, att.story.id or 0)
     corroborated = att.story.from_court or len(att.story.outlets) >= max(1, obs.corroboration)
     # A story whose reports could not tell what was decided waits for one that can.
     told = reading.get("question") not in (None, "other") or reading.get("kind") != "other"
@@ -319,8 +319,8 @@ def _update(
     """Later copies of an alerted story go into the alert's thread, once per new outlet."""
     if att.created or not (att.new_outlet or court):
         return
-    alert = q.alert_of_story(session, att.story.id or 0)
-    if alert is None or alert.id is None:
+    alert_id = q.alert_id_of_story(session, att.story.id or 0)
+    if alert_id is None:
         return
     link = Link(
         outlet=outlet,
@@ -332,7 +332,7 @@ def _update(
     note = wording.update_note(outlet, att.story, court=court, language=language)
     outbox.add_update(
         session,
-        alert.id,
+        alert_id,
         {"links": [wording.link_json(link)], "confirmed_by": len(att.story.outlets), "note": note},
         now=now,
     )

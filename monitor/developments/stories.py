@@ -104,8 +104,11 @@ def _link(
     now: datetime,
     from_court: bool,
 ) -> Attached:
-    """Link the item to `story`, or to a new story it starts."""
-    created = story is None
+    """Link the item to `story`, or to a new story it starts.
+
+    A new story is inserted as the item leaves it (its outlet and language in); a found one is
+    updated by a plain UPDATE of the columns the item changes, its object told the new values
+    as stored: the ORM's flush of one changed object cost ~0.4 ms, for every report."""
     if story is None:
         story = Story(
             topic=topic,
@@ -117,26 +120,30 @@ def _link(
             first_item_id=item.id,
             first_seen_at=now,
             last_seen_at=now,
-            outlets=[],
-            languages=[],
+            outlets=[item.outlet],
+            languages=[item.language] if item.language else [],
             from_court=from_court,
         )
         session.add(story)
         session.flush()
+        assert story.id is not None
+        q.link_item(session, story.id, item.id, now=now)
+        return Attached(story, True, True)
     assert story.id is not None
     q.link_item(session, story.id, item.id, now=now)
+    changes: dict[str, object] = {}
     new_outlet = item.outlet not in story.outlets
     if new_outlet:
-        story.outlets = [*story.outlets, item.outlet]
+        changes["outlets"] = [*story.outlets, item.outlet]
     if item.language and item.language not in story.languages:
-        story.languages = [*story.languages, item.language]
+        changes["languages"] = [*story.languages, item.language]
     if from_court and not story.from_court:
-        story.from_court = True
-        story.title = item.title  # the court's own words lead
-    story.last_seen_at = max(story.last_seen_at, now)
-    session.add(story)
-    session.flush()
-    return Attached(story, created, new_outlet)
+        changes["from_court"] = True
+        changes["title"] = item.title  # the court's own words lead
+    if now > story.last_seen_at:
+        changes["last_seen_at"] = now
+    q.update_story(session, story, changes)
+    return Attached(story, False, new_outlet)
 
 
 def _find(
@@ -151,11 +158,11 @@ def _find(
 ) -> Story | None:
     if value_key is not None and subject is not None:
         return q.story_by_value(session, topic=topic, subject=subject, value_key=value_key)
-    for story in q.recent_stories(
+    for story_id, norm in q.recent_titles(
         session, topic=topic, kind=kind, subject=subject, since=now - TITLE_WINDOW
     ):
-        if similar_titles(title, story.norm_title):
-            return story
+        if similar_titles(title, norm):
+            return q.story_by_id(session, story_id)
     return None
 
 

@@ -5,6 +5,7 @@ relevant to the topic (news, or a docket entry from the court record); output: o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -28,6 +29,25 @@ MAX_GAP_TOKENS = 35
 
 
 _CJK_CLAUSE = re.compile(r"[,;，；、。]")
+
+
+def _pieces(words: Iterable[str]) -> re.Pattern[str]:
+    """What any match of a pattern built from `words` (lexicon.alternation and the actor
+    patterns: spaces and hyphens become [\\s-], `_` and `~` gaps, `*` any letters) contains: the
+    longest literal piece of one of the words. Python's re tries each of the ~40 words of an
+    actor pattern behind its own lookbehind at every offset of a sentence (~50 µs a sentence
+    for the courts); this pattern of plain words skips to where a piece starts, and a sentence
+    without any is not read by the actor pattern at all (its matches would be none)."""
+    found = set()
+    for word in words:
+        parts = [p for p in re.split(r"[\s\-_~*]+", word) if p]
+        found.add(max(parts, key=len))
+    return re.compile("|".join(re.escape(p) for p in sorted(found, key=len, reverse=True)))
+
+
+_JURY_PIECES = _pieces(rl.JURY_ACTORS)
+_APPEAL_PIECES = _pieces(rl.APPEAL_ACTORS)
+_COURT_PIECES = _pieces(rl.COURT_ACTORS)
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
@@ -124,17 +144,21 @@ class RulingMatcher:
         )
 
     def _actors(self, text: str) -> list[tuple[int, int, str]]:
-        found = [
-            (m.start(), m.end(), "jury")
-            for m in rl.JURY_RE.finditer(text)
-            if not rl.JURY_AS_OBJECT.search(text[max(0, m.start() - 16) : m.start()])
-            and not rl.JURY_NOT_YET.match(text[m.end() : m.end() + 16])
-        ]
-        found += [(m.start(), m.end(), "appeal") for m in rl.APPEAL_RE.finditer(text)]
+        found: list[tuple[int, int, str]] = []
+        if _JURY_PIECES.search(text):
+            found += [
+                (m.start(), m.end(), "jury")
+                for m in rl.JURY_RE.finditer(text)
+                if not rl.JURY_AS_OBJECT.search(text[max(0, m.start() - 16) : m.start()])
+                and not rl.JURY_NOT_YET.match(text[m.end() : m.end() + 16])
+            ]
+        if _APPEAL_PIECES.search(text):
+            found += [(m.start(), m.end(), "appeal") for m in rl.APPEAL_RE.finditer(text)]
         found += [(m.start(), m.end(), "court") for m in rl.ORDER_CITED_RE.finditer(text)]
         # A motion decided in the passive ("the injunction was denied") needs no court named.
         found += [(m.start(), m.start(), "court") for m in rl.DECIDED_SUBJECT_RE.finditer(text)]
-        found += [(m.start(), m.end(), "court") for m in rl.COURT_RE.finditer(text)]
+        if _COURT_PIECES.search(text):
+            found += [(m.start(), m.end(), "court") for m in rl.COURT_RE.finditer(text)]
         if self.topic.judge_re is not None:
             found += [(m.start(), m.end(), "court") for m in self.topic.judge_re.finditer(text)]
         # An appeals court also matches "court": keep the most specific reading of each span.
