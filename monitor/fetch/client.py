@@ -58,9 +58,34 @@ def _timeout_kind(exc: httpx.TimeoutException) -> str:
 
 
 @functools.lru_cache(maxsize=16_384)
-def _parsed_url(url: str) -> httpx.URL:
-    """httpx's parse of a URL (~40 µs), once per URL: the same feeds are polled cycle after cycle."""
-    return httpx.URL(url)
+def _parsed_url(url: str) -> tuple[httpx.URL, list[tuple[bytes, bytes]]]:
+    """httpx's parse of a URL (~10 µs) and the Host header httpx would add for it, once per
+    URL: the same feeds are polled cycle after cycle."""
+    parsed = httpx.URL(url)
+    return parsed, [(b"Host", parsed.netloc)] if parsed.host else []
+
+
+@functools.lru_cache(maxsize=16_384)
+def _checked_url(url: str) -> str:
+    """`check_url`, once per URL that passes it (one that fails is checked, and fails, again)."""
+    return check_url(url)
+
+
+# GET has no body: given as a stream, httpx.Request takes the headers as they are instead of
+# normalising them twice over to add the Host and Content-Length it would otherwise compute
+# (~30 % of its cost per request). The stream holds no state: one serves every request.
+_NO_BODY = httpx.ByteStream(b"")
+
+
+def _request_headers(
+    host: list[tuple[bytes, bytes]], headers: dict[str, str]
+) -> list[tuple[bytes, bytes]]:
+    """`headers` as httpx would send them: encoded as ASCII (anything else raises, as httpx
+    does), after the Host header unless one of them is a Host header already."""
+    encoded = [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
+    if any(k.lower() == b"host" for k, _ in encoded):
+        return encoded
+    return host + encoded
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -125,7 +150,7 @@ class Fetcher:
         """GET `url` conditionally; raise FetchError (classified) for anything but 2xx/304."""
         if self._transport is None:
             raise RuntimeError("Fetcher used outside 'async with'")
-        check_url(url)
+        _checked_url(url)
         ours = {"Accept": accept}
         if etag:
             ours["If-None-Match"] = etag
@@ -177,15 +202,18 @@ class Fetcher:
         """One request: a Response, or the Location of a redirect."""
         assert self._transport is not None
         lim = self.limits
+        parsed, host = _parsed_url(target)
         request = httpx.Request(
             "GET",
-            _parsed_url(target),
-            headers={**self._headers, **headers},
+            parsed,
+            headers=_request_headers(host, {**self._headers, **headers}),
+            stream=_NO_BODY,
             extensions={"timeout": self._timeouts},
         )
         async with contextlib.aclosing(await self._transport.handle_async_request(request)) as resp:
             status = resp.status_code
-            hdrs = {k.lower(): v for k, v in resp.headers.items()}
+            # httpx's items() name each header in lower case already, repeated ones joined.
+            hdrs = dict(resp.headers.items())
             final_url = str(resp.url)
             if status in (301, 302, 303, 307, 308):
                 location = hdrs.get("location")
