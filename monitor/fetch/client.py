@@ -11,13 +11,12 @@ another (gzip bombs, `monitor/fetch/contentcoding.py`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import functools
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Self
+from typing import NamedTuple, Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -57,12 +56,18 @@ def _timeout_kind(exc: httpx.TimeoutException) -> str:
     return "could not connect within the connect timeout"
 
 
+class _Target(NamedTuple):
+    url: httpx.URL
+    text: str  # str(url): the final URL of a response to it
+    host: list[tuple[bytes, bytes]]  # the Host header httpx would add
+
+
 @functools.lru_cache(maxsize=16_384)
-def _parsed_url(url: str) -> tuple[httpx.URL, list[tuple[bytes, bytes]]]:
-    """httpx's parse of a URL (~10 µs) and the Host header httpx would add for it, once per
-    URL: the same feeds are polled cycle after cycle."""
+def _target(url: str) -> _Target:
+    """httpx's parse of a URL (~10 µs), once per URL: the same feeds are polled cycle after
+    cycle."""
     parsed = httpx.URL(url)
-    return parsed, [(b"Host", parsed.netloc)] if parsed.host else []
+    return _Target(parsed, str(parsed), [(b"Host", parsed.netloc)] if parsed.host else [])
 
 
 @functools.lru_cache(maxsize=16_384)
@@ -86,6 +91,18 @@ def _request_headers(
     if any(k.lower() == b"host" for k, _ in encoded):
         return encoded
     return host + encoded
+
+
+def _response_headers(headers: httpx.Headers) -> dict[str, str]:
+    """What httpx's `items()` gives (names in lower case, a repeated header's values joined by
+    ", "), with the headers' encoding looked up once instead of twice a header."""
+    encoding = headers.encoding
+    out: dict[str, str] = {}
+    for key, value in headers.raw:
+        name = key.lower().decode(encoding)
+        text = value.decode(encoding)
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -202,19 +219,19 @@ class Fetcher:
         """One request: a Response, or the Location of a redirect."""
         assert self._transport is not None
         lim = self.limits
-        parsed, host = _parsed_url(target)
+        to = _target(target)
         request = httpx.Request(
             "GET",
-            parsed,
-            headers=_request_headers(host, {**self._headers, **headers}),
+            to.url,
+            headers=_request_headers(to.host, {**self._headers, **headers}),
             stream=_NO_BODY,
             extensions={"timeout": self._timeouts},
         )
-        async with contextlib.aclosing(await self._transport.handle_async_request(request)) as resp:
+        resp = await self._transport.handle_async_request(request)
+        try:
             status = resp.status_code
-            # httpx's items() name each header in lower case already, repeated ones joined.
-            hdrs = dict(resp.headers.items())
-            final_url = str(resp.url)
+            hdrs = _response_headers(resp.headers)
+            final_url = to.text  # str(resp.url): that of this request (`_get` follows redirects)
             if status in (301, 302, 303, 307, 308):
                 location = hdrs.get("location")
                 if not location:
@@ -271,3 +288,5 @@ class Fetcher:
                 last_modified=hdrs.get("last-modified"),
                 elapsed=asyncio.get_running_loop().time() - started,
             )
+        finally:
+            await resp.aclose()
