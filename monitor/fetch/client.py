@@ -178,7 +178,7 @@ class Fetcher:
             started = loop.time()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
-                    return await self._get(url, ours, dict(headers or {}), started)
+                    return await self._get(url, ours, headers or {}, started)
             except TimeoutError:
                 raise FetchError(
                     f"took longer than {self.limits.total_timeout:g}s in total", transient=True
@@ -192,7 +192,7 @@ class Fetcher:
                 raise FetchError(f"connection error: {detail}", transient=True) from None
 
     async def _get(
-        self, url: str, ours: dict[str, str], configured: dict[str, str], started: float
+        self, url: str, ours: dict[str, str], configured: Mapping[str, str], started: float
     ) -> Response:
         """Follow redirects. `configured` are the source's own headers (a token, an API key):
         they are for its origin only, so they stay behind at the first redirect elsewhere."""
