@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from monitor.errors import FetchError
-from monitor.fetch.client import USER_AGENT, Fetcher
+from monitor.fetch.client import USER_AGENT, Fetcher, _response_headers
 from monitor.fetch.types import Response
 
 ACCEPT = (
@@ -116,3 +117,18 @@ def test_the_final_url_is_the_one_httpx_normalised() -> None:
 def test_a_header_value_httpx_cannot_send_is_refused_before_sending() -> None:
     with pytest.raises(UnicodeEncodeError):
         asyncio.run(_exchange("/feed.xml", headers={"X-Name": "café"}))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [(b"ETag", b'"e1"'), (b"Content-Length", b"0")],
+        [(b"X-Dup", b"a"), (b"x-dup", b"b"), (b"X-DUP", b"c")],
+        [(b"X-Utf", b"caf\xc3\xa9"), (b"ETag", b'"e"')],
+        [(b"X-Latin", b"caf\xe9"), (b"X-Utf", b"caf\xc3\xa9")],  # not UTF-8: Latin-1 for all
+        [],
+    ],
+)
+def test_response_headers_read_as_httpx_reads_them(raw: list[tuple[bytes, bytes]]) -> None:
+    headers = httpx.Headers(raw)
+    assert _response_headers(headers) == {k.lower(): v for k, v in headers.items()}
