@@ -11,13 +11,12 @@ another (gzip bombs, `monitor/fetch/contentcoding.py`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import functools
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Self
+from typing import NamedTuple, Self
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -57,10 +56,54 @@ def _timeout_kind(exc: httpx.TimeoutException) -> str:
     return "could not connect within the connect timeout"
 
 
+class _Target(NamedTuple):
+    url: httpx.URL
+    text: str  # str(url): the final URL of a response to it
+    host: tuple[tuple[bytes, bytes], ...]  # the Host header httpx would add
+
+
 @functools.lru_cache(maxsize=16_384)
-def _parsed_url(url: str) -> httpx.URL:
-    """httpx's parse of a URL (~40 µs), once per URL: the same feeds are polled cycle after cycle."""
-    return httpx.URL(url)
+def _target(url: str) -> _Target:
+    """httpx's parse of a URL (~10 µs), once per URL: the same feeds are polled cycle after
+    cycle."""
+    parsed = httpx.URL(url)
+    return _Target(parsed, str(parsed), ((b"Host", parsed.netloc),) if parsed.host else ())
+
+
+@functools.lru_cache(maxsize=16_384)
+def _checked_url(url: str) -> str:
+    """`check_url`, once per URL that passes it (one that fails is checked, and fails, again)."""
+    return check_url(url)
+
+
+# GET has no body: given as a stream, httpx.Request takes the headers as they are instead of
+# normalising them twice over to add the Host and Content-Length it would otherwise compute
+# (`_request_headers` adds the Host as httpx would). The stream holds no state: one serves
+# every request.
+_NO_BODY = httpx.ByteStream(b"")
+
+
+def _request_headers(
+    host: tuple[tuple[bytes, bytes], ...], headers: dict[str, str]
+) -> list[tuple[bytes, bytes]]:
+    """`headers` as httpx would send them: encoded as ASCII (anything else raises, as httpx
+    does), after the Host header unless one of them is a Host header already."""
+    encoded = [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]
+    if any(k.lower() == b"host" for k, _ in encoded):
+        return encoded
+    return [*host, *encoded]
+
+
+def _response_headers(headers: httpx.Headers) -> dict[str, str]:
+    """What httpx's `items()` gives (names in lower case, a repeated header's values joined by
+    ", "), with the headers' encoding looked up once instead of twice a header."""
+    encoding = headers.encoding
+    out: dict[str, str] = {}
+    for key, value in headers.raw:
+        name = key.lower().decode(encoding)
+        text = value.decode(encoding)
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -125,7 +168,7 @@ class Fetcher:
         """GET `url` conditionally; raise FetchError (classified) for anything but 2xx/304."""
         if self._transport is None:
             raise RuntimeError("Fetcher used outside 'async with'")
-        check_url(url)
+        _checked_url(url)
         ours = {"Accept": accept}
         if etag:
             ours["If-None-Match"] = etag
@@ -136,7 +179,7 @@ class Fetcher:
             started = loop.time()
             try:
                 async with asyncio.timeout(self.limits.total_timeout):
-                    return await self._get(url, ours, dict(headers or {}), started)
+                    return await self._get(url, ours, headers or {}, started)
             except TimeoutError:
                 raise FetchError(
                     f"took longer than {self.limits.total_timeout:g}s in total", transient=True
@@ -150,7 +193,7 @@ class Fetcher:
                 raise FetchError(f"connection error: {detail}", transient=True) from None
 
     async def _get(
-        self, url: str, ours: dict[str, str], configured: dict[str, str], started: float
+        self, url: str, ours: dict[str, str], configured: Mapping[str, str], started: float
     ) -> Response:
         """Follow redirects. `configured` are the source's own headers (a token, an API key):
         they are for its origin only, so they stay behind at the first redirect elsewhere."""
@@ -177,16 +220,19 @@ class Fetcher:
         """One request: a Response, or the Location of a redirect."""
         assert self._transport is not None
         lim = self.limits
+        to = _target(target)
         request = httpx.Request(
             "GET",
-            _parsed_url(target),
-            headers={**self._headers, **headers},
+            to.url,
+            headers=_request_headers(to.host, {**self._headers, **headers}),
+            stream=_NO_BODY,
             extensions={"timeout": self._timeouts},
         )
-        async with contextlib.aclosing(await self._transport.handle_async_request(request)) as resp:
+        resp = await self._transport.handle_async_request(request)
+        try:
             status = resp.status_code
-            hdrs = {k.lower(): v for k, v in resp.headers.items()}
-            final_url = str(resp.url)
+            hdrs = _response_headers(resp.headers)
+            final_url = to.text  # str(resp.url): that of this request (`_get` follows redirects)
             if status in (301, 302, 303, 307, 308):
                 location = hdrs.get("location")
                 if not location:
@@ -243,3 +289,5 @@ class Fetcher:
                 last_modified=hdrs.get("last-modified"),
                 elapsed=asyncio.get_running_loop().time() - started,
             )
+        finally:
+            await resp.aclose()

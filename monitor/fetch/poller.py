@@ -217,6 +217,9 @@ def _parse(source: SourceBase, response: Response, now: datetime, split: Split |
     return replace(parsed, items=items, unread=unread)
 
 
+_NOTHING_KNOWN = Validators()  # of a source never polled (frozen: one serves them all)
+
+
 async def collect(
     sources: Sequence[SourceBase],
     validators: dict[str, Validators],
@@ -252,7 +255,7 @@ async def collect(
         return outcome
 
     async def fetch_and_parse(source: SourceBase, fetcher: Fetcher) -> Outcome:
-        state = validators.get(source.name, Validators())
+        state = validators.get(source.name, _NOTHING_KNOWN)
         try:
             response = await source.fetch(fetcher, state)
         except FetchError as exc:
