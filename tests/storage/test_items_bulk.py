@@ -60,29 +60,31 @@ UNREAD = frozenset({"https://example.com/unread"})
 COLUMNS = [c.name for c in item_store.ITEM.columns if c.name not in ("id", "source_id")]
 
 
+def _expected(item: Item) -> dict[str, Any]:
+    """An item's row as the storage writes it (its id and source apart)."""
+    return {
+        "key": item.key,
+        "url": item.url,
+        "title": item.title,
+        "text": item.text,
+        "author": item.author,
+        "language": item.language,
+        "published_at": item.published,
+        "published_guessed": item.published_guessed,
+        "first_seen_at": NOW,
+        "updated_at": NOW,
+        "content_hash": item.content_hash,
+        "edit_count": 0,
+        "extra": dict(item.extra) or None,
+        "matched_hash": item.content_hash if item.key in UNREAD else None,
+    }
+
+
 def _reference_insert(conn: Connection, source_id: int) -> None:
     """The items as SQLAlchemy's own INSERT writes them (what `store` did before)."""
-    rows = [
-        {
-            "source_id": source_id,
-            "key": item.key,
-            "url": item.url,
-            "title": item.title,
-            "text": item.text,
-            "author": item.author,
-            "language": item.language,
-            "published_at": item.published,
-            "published_guessed": item.published_guessed,
-            "first_seen_at": NOW,
-            "updated_at": NOW,
-            "content_hash": item.content_hash,
-            "edit_count": 0,
-            "extra": dict(item.extra) or None,
-            "matched_hash": item.content_hash if item.key in UNREAD else None,
-        }
-        for item in ITEMS
-    ]
-    conn.execute(insert(item_store.ITEM), rows)
+    conn.execute(
+        insert(item_store.ITEM), [{"source_id": source_id, **_expected(item)} for item in ITEMS]
+    )
 
 
 def _raw(conn: Connection, source_id: int) -> list[tuple[Any, ...]]:
@@ -126,22 +128,7 @@ def test_new_items_are_stored_as_sqlalchemy_stores_them(engine: Engine) -> None:
         }
     assert read[ours] == read[ref]
     for row, item in zip(read[ours], ITEMS, strict=True):
-        assert row == {
-            "key": item.key,
-            "url": item.url,
-            "title": item.title,
-            "text": item.text,
-            "author": item.author,
-            "language": item.language,
-            "published_at": item.published,
-            "published_guessed": item.published_guessed,
-            "first_seen_at": NOW,
-            "updated_at": NOW,
-            "content_hash": item.content_hash,
-            "edit_count": 0,
-            "extra": dict(item.extra) or None,
-            "matched_hash": item.content_hash if item.key in UNREAD else None,
-        }
+        assert row == _expected(item)
         assert row["published_at"].tzinfo == UTC
 
 
