@@ -288,10 +288,9 @@ RULES_READY = _Signal.RULES_READY
 
 class _RulesAhead:
     """The rule set compiled in a thread beside the fetches (its imports and compilation, ~0.3 s
-    on a first poll), so that
-    storing goes on meanwhile and the batches stored after it are read at once. A rules folder
-    that does not load is not this class's to report: the cycle's last reading of the backlog
-    compiles it again and raises the error there, as without it."""
+    on a first poll), so that storing goes on meanwhile and the batches stored after it are
+    read at once. A rules folder that does not load is not this class's to report: the cycle's
+    last reading of the backlog compiles it again and raises the error there, as without it."""
 
     def __init__(self, ctx: Context, *, when_ready: Callable[[], None]) -> None:
         self._ctx = ctx
