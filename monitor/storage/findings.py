@@ -87,21 +87,41 @@ def facts_of(session: Session, subject: str) -> list[Fact]:
     )
 
 
+def _recent(*what: Any, subject: bool) -> Select[Any]:
+    """The stories of a topic and kind seen since a time (and of a subject), most recently seen
+    first; of those last seen at the same time (every story a cycle touched), the oldest first:
+    SQLite gave them in that order anyway, PostgreSQL in whatever order its pages held them (two
+    runs over the same items could group them differently)."""
+    query = select(*what).where(
+        STORY.c.topic == bindparam("topic"),
+        STORY.c.kind == bindparam("kind"),
+        STORY.c.last_seen_at >= bindparam("since"),
+    )
+    if subject:
+        query = query.where(STORY.c.subject == bindparam("subject"))
+    return query.order_by(STORY.c.last_seen_at.desc(), STORY.c.id).limit(500)
+
+
+_RECENT_STORIES = _recent(Story, subject=False)
+_RECENT_STORIES_OF_SUBJECT = _recent(Story, subject=True)
+_RECENT_TITLES = _recent(STORY.c.id, STORY.c.norm_title, subject=False)
+_RECENT_TITLES_OF_SUBJECT = _recent(STORY.c.id, STORY.c.norm_title, subject=True)
+
+
+def _recent_params(
+    topic: str, kind: str, subject: str | None, since: datetime
+) -> dict[str, object]:
+    params: dict[str, object] = {"topic": topic, "kind": kind, "since": since}
+    if subject is not None:
+        params["subject"] = subject
+    return params
+
+
 def recent_stories(
     session: Session, *, topic: str, kind: str, subject: str | None, since: datetime
 ) -> list[Story]:
-    query = select(Story).where(
-        col(Story.topic) == topic,
-        col(Story.kind) == kind,
-        col(Story.last_seen_at) >= since,
-    )
-    if subject is not None:
-        query = query.where(col(Story.subject) == subject)
-    # Stories last seen at the same time (every story a cycle touched) oldest first: SQLite
-    # gave them in that order anyway, PostgreSQL in whatever order its pages held them (two
-    # runs over the same items could group them differently).
-    query = query.order_by(col(Story.last_seen_at).desc(), col(Story.id))
-    return list(session.scalars(query.limit(500)))
+    query = _RECENT_STORIES if subject is None else _RECENT_STORIES_OF_SUBJECT
+    return list(session.scalars(query, _recent_params(topic, kind, subject, since)))
 
 
 def _autoflush(session: Session) -> None:
@@ -112,22 +132,6 @@ def _autoflush(session: Session) -> None:
         session.flush()
 
 
-def _recent(subject: bool) -> Select[tuple[int, str]]:
-    # The same conditions and order as recent_stories.
-    query = select(STORY.c.id, STORY.c.norm_title).where(
-        STORY.c.topic == bindparam("topic"),
-        STORY.c.kind == bindparam("kind"),
-        STORY.c.last_seen_at >= bindparam("since"),
-    )
-    if subject:
-        query = query.where(STORY.c.subject == bindparam("subject"))
-    return query.order_by(STORY.c.last_seen_at.desc(), STORY.c.id).limit(500)
-
-
-_RECENT_TITLES = _recent(subject=False)
-_RECENT_TITLES_OF_SUBJECT = _recent(subject=True)
-
-
 def recent_titles(
     session: Session, *, topic: str, kind: str, subject: str | None, since: datetime
 ) -> list[tuple[int, str]]:
@@ -135,12 +139,8 @@ def recent_titles(
     by its title, and only the one that matches is loaded (loading the ~100 stories of a topic
     as objects for each item cost ~1.5 ms an item)."""
     _autoflush(session)
-    params: dict[str, object] = {"topic": topic, "kind": kind, "since": since}
-    if subject is None:
-        rows = session.execute(_RECENT_TITLES, params)
-    else:
-        params["subject"] = subject
-        rows = session.execute(_RECENT_TITLES_OF_SUBJECT, params)
+    query = _RECENT_TITLES if subject is None else _RECENT_TITLES_OF_SUBJECT
+    rows = session.execute(query, _recent_params(topic, kind, subject, since))
     return [(story_id, norm_title) for story_id, norm_title in rows]
 
 
