@@ -32,18 +32,8 @@ from sqlalchemy import insert, select
 
 from monitor.domain import AlertDraft, Evidence, Link
 from monitor.storage.engine import make_engine, upgrade
-from monitor.storage.models import (
-    Alert,
-    Cycle,
-    Delivery,
-    DigestRun,
-    Fact,
-    Item,
-    Source,
-    Story,
-    StoryItem,
-    table_of,
-)
+from monitor.storage.models import Alert, Fact, Story, StoryItem, table_of
+from monitor.storage.tables import CYCLE, DELIVERY, DIGEST_RUN, ITEM, SOURCE
 
 OUTLETS = [
     ("reuters.com", "en"),
@@ -103,7 +93,7 @@ def seed(url: str, *, items: int, alerts: int, rng: random.Random) -> dict[str, 
     upgrade(engine)
     with engine.begin() as conn:
         conn.execute(
-            insert(table_of(Source)),
+            insert(SOURCE),
             [
                 {
                     "name": name,
@@ -122,7 +112,7 @@ def seed(url: str, *, items: int, alerts: int, rng: random.Random) -> dict[str, 
                 for i, (name, _) in enumerate(OUTLETS)
             ],
         )
-        source_ids = [r[0] for r in conn.execute(select(table_of(Source).c.id).order_by("id"))]
+        source_ids = [r[0] for r in conn.execute(select(SOURCE.c.id).order_by("id"))]
         rows = []
         for i in range(items):
             k = i % len(OUTLETS)
@@ -143,10 +133,10 @@ def seed(url: str, *, items: int, alerts: int, rng: random.Random) -> dict[str, 
                 }
             )
             if len(rows) == 10_000:
-                conn.execute(insert(table_of(Item)), rows)
+                conn.execute(insert(ITEM), rows)
                 rows = []
         if rows:
-            conn.execute(insert(table_of(Item)), rows)
+            conn.execute(insert(ITEM), rows)
 
         # Stories: one per alert, each reported by 3 to 15 outlets' items.
         story_rows = []
@@ -250,7 +240,7 @@ def seed(url: str, *, items: int, alerts: int, rng: random.Random) -> dict[str, 
                             "sent_at": None if failed or pending else alert["created_at"],
                         }
                     )
-        conn.execute(insert(table_of(Delivery)), deliveries)
+        conn.execute(insert(DELIVERY), deliveries)
         cycles = []
         at = start
         while at < now:
@@ -268,9 +258,9 @@ def seed(url: str, *, items: int, alerts: int, rng: random.Random) -> dict[str, 
                 }
             )
             at += timedelta(minutes=10)
-        conn.execute(insert(table_of(Cycle)), cycles)
+        conn.execute(insert(CYCLE), cycles)
         conn.execute(
-            insert(table_of(DigestRun)),
+            insert(DIGEST_RUN),
             [
                 {
                     "day": (start + timedelta(days=d)).date(),

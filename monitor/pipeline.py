@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, insert
-from sqlmodel import Session
 
 from monitor.context import Context
 from monitor.deliver import channels as notify
@@ -29,13 +28,12 @@ from monitor.fetch.poller import INLINE_PARSE_BELOW, Outcome, collect, make_pool
 from monitor.sources import SourceBase, Validators
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
-from monitor.storage.models import Cycle, table_of
+from monitor.storage.tables import CYCLE
 
 if TYPE_CHECKING:
     from monitor.developments.matching import Route
 
 log = logging.getLogger(__name__)
-CYCLE = table_of(Cycle)
 STORE_BATCH = 16  # sources per transaction at most while the cycle runs
 BACKLOG_BATCH = 5_000  # items read by the rules per round (bounds memory on a first poll)
 
@@ -271,9 +269,8 @@ async def run_cycle(
         waiting=report.waiting,
     )
     # source health → "down", "silent" and "recovered" alerts (deliver.health)
-    with Session(ctx.engine) as session, session.begin():
-        silence = {s.name: s.expected_silence for s in configured}
-        report.alerts += len(notify.check_health(session, channels, now=now, silence=silence))
+    silence = {s.name: s.expected_silence for s in configured}
+    report.alerts += len(notify.check_health(ctx.engine, channels, now=now, silence=silence))
     # the outbox → the channels (deliver.outbox)
     await notify.deliver_async(ctx.engine, channels)
     return _finish(ctx, report)

@@ -8,14 +8,21 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.storage.engine import make_engine
 
 runner = CliRunner()
+
+
+def add_row(db: Connection | Session, table: Table, **values: Any) -> int:
+    """Insert one row through Core, as the code writes these tables; its id."""
+    return int(db.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
 
 
 def cli(*args: str) -> tuple[int, str, str]:

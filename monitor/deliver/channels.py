@@ -6,7 +6,7 @@ and Slack calls never block the event loop.
     channels = notify.load_channels(paths)
     with Session(engine) as s, s.begin():
         outbox.raise_alert(s, draft, dedup_key=key, channels=channels.route(draft), now=now)
-        notify.check_health(s, channels, now=now, silence={src.name: src.expected_silence})
+    notify.check_health(engine, channels, now=now, silence={src.name: src.expected_silence})
     notify.deliver(engine, channels, now=now)           # after each poll
     notify.send_digests(engine, channels, now=now)       # every minute
 """
@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from monitor.config import notifiers_file as notify_config
 from monitor.config.notifiers_file import NotifyConfig
@@ -33,10 +32,10 @@ from monitor.errors import ConfigError
 from monitor.notifiers.base import BuildContext, Notifier
 from monitor.notifiers.email import EmailSender
 from monitor.storage.leases import make_owner
-from monitor.storage.models import Alert
 
 if TYPE_CHECKING:
     from monitor.deliver import digest
+    from monitor.storage.models import Alert
 
 __all__ = [
     "Channels",
@@ -113,21 +112,28 @@ def _owner() -> str:
 
 
 def check_health(
-    session: Session,
+    engine: Engine,
     channels: Channels,
     *,
     now: datetime,
     silence: Mapping[str, timedelta | None] | None = None,
 ) -> list[Alert]:
-    """Source-health alerts from the `source` table, in the caller's transaction. Pass every
-    configured source in `silence` (name → expected_silence, None when it has none)."""
-    return health.check_sources(
-        session,
-        now=now,
-        channels=channels.route,
-        failure_threshold=channels.config.failure_threshold,
-        silence=silence,
-    )
+    """Source-health alerts from the `source` table, raised in a transaction of their own. Pass
+    every configured source in `silence` (name → expected_silence, None when it has none)."""
+    threshold = channels.config.failure_threshold
+    with engine.connect() as conn:
+        if not health.changes(conn, now=now, failure_threshold=threshold, silence=silence):
+            return []  # most polls: no session, and no ORM to import for it
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session, session.begin():
+        return health.check_sources(
+            session,
+            now=now,
+            channels=channels.route,
+            failure_threshold=threshold,
+            silence=silence,
+        )
 
 
 def deliver(

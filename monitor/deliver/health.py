@@ -10,14 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row
 
 from monitor.deliver import outbox
 from monitor.domain import AlertDraft, as_utc
 from monitor.notifiers.base import cut, one_line
 from monitor.storage import notifications as q
-from monitor.storage.models import Alert, Source
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from monitor.storage.models import Alert
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +30,7 @@ DEFAULT_FAILURE_THRESHOLD = 3
 
 
 def desired_state(
-    src: Source | q.HealthFacts, *, now: datetime, failure_threshold: int, silence: timedelta | None
+    src: q.HealthFacts, *, now: datetime, failure_threshold: int, silence: timedelta | None
 ) -> str:
     if src.consecutive_failures >= failure_threshold:
         return "down"
@@ -36,22 +41,21 @@ def desired_state(
     return "ok"
 
 
-def check_sources(
-    session: Session,
+def changes(
+    conn: Connection | Session,
     *,
     now: datetime,
-    channels: Sequence[str] | Callable[[AlertDraft], Sequence[str]],
     failure_threshold: int = DEFAULT_FAILURE_THRESHOLD,
     silence: Mapping[str, timedelta | None] | None = None,
-) -> list[Alert]:
-    """Raise the health alerts due now, in the caller's transaction.
+) -> list[tuple[q.HealthFacts, str, str]]:
+    """(facts, current state, wanted state) of each source whose health changes now: one query,
+    which a poll runs before anything is raised (most polls change nothing).
 
-    `channels`: channel names, or a function of the draft that picks them (routing filters).
     `silence` maps a source name to its `expected_silence` (sources.yaml); sources without one are
     never "silent"; a source absent from `silence` (not polled this cycle) keeps its silent state
-    rather than "recovering" for want of information. Returns the alerts raised."""
-    raised: list[Alert] = []
-    for facts in q.health_facts(session):
+    rather than "recovering" for want of information."""
+    found: list[tuple[q.HealthFacts, str, str]] = []
+    for facts in q.health_facts(conn):
         current = facts.health or "ok"
         expected = (silence or {}).get(facts.name)
         wanted = desired_state(
@@ -60,9 +64,29 @@ def check_sources(
         unknown = silence is None or facts.name not in silence
         if wanted == current or (unknown and current == "silent" and wanted == "ok"):
             continue
-        src = session.get(Source, facts.id)
+        found.append((facts, current, wanted))
+    return found
+
+
+def check_sources(
+    session: Session,
+    *,
+    now: datetime,
+    channels: Sequence[str] | Callable[[AlertDraft], Sequence[str]],
+    failure_threshold: int = DEFAULT_FAILURE_THRESHOLD,
+    silence: Mapping[str, timedelta | None] | None = None,
+) -> list[Alert]:
+    """Raise the health alerts due now (see `changes`), in the caller's transaction.
+
+    `channels`: channel names, or a function of the draft that picks them (routing filters).
+    Returns the alerts raised."""
+    raised: list[Alert] = []
+    due = changes(session, now=now, failure_threshold=failure_threshold, silence=silence)
+    for facts, current, wanted in due:
+        src = q.source_row(session, facts.id)
         if src is None or not q.set_health(session, facts.id, old=current, new=wanted):
             continue  # removed, or another worker made this transition (and raised its alert)
+        expected = (silence or {}).get(facts.name)
         draft, key = _draft(src, old=current, new=wanted, now=now, silence=expected)
         names = channels(draft) if callable(channels) else channels
         alert = outbox.raise_alert(
@@ -74,13 +98,13 @@ def check_sources(
     return raised
 
 
-def _episode(src: Source, state: str) -> str:
+def _episode(src: Row[Any], state: str) -> str:
     mark = src.last_success_at if state == "down" else src.last_new_item_at or src.created_at
     return as_utc(mark).isoformat() if mark else "never"
 
 
 def _draft(
-    src: Source, *, old: str, new: str, now: datetime, silence: timedelta | None
+    src: Row[Any], *, old: str, new: str, now: datetime, silence: timedelta | None
 ) -> tuple[AlertDraft, str]:
     name = one_line(src.name)
     if new == "down":

@@ -18,18 +18,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from monitor.domain import AlertDraft, as_utc
 from monitor.errors import NotifyError, StorageError
 from monitor.notifiers.base import Message, Notifier, Update
 from monitor.storage import notifications as q
 from monitor.storage.leases import owner_gone
-from monitor.storage.models import Alert
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from monitor.storage.models import Alert
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,10 @@ def raise_alert(
     """Insert the alert and one pending delivery per channel, in the caller's transaction.
 
     Returns None (and writes nothing) when an alert with this dedup_key exists."""
+    # Here, not at the top: the outbox's deliveries are sent without the ORM (see
+    # monitor.storage.tables), and a poll that raises nothing never imports it.
+    from monitor.storage.models import Alert
+
     now = as_utc(now)
     payload = draft.to_json()
     if story_id is not None and payload.get("story_id") is None:

@@ -12,28 +12,13 @@ from sqlalchemy import Row, case, func, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 
 from monitor.domain import as_utc
-from monitor.storage.models import (
-    Alert,
-    Cycle,
-    Delivery,
-    DigestRun,
-    Fact,
-    Item,
-    Source,
-    Story,
-    StoryItem,
-    table_of,
-)
+from monitor.storage.models import Alert, Fact, Story, StoryItem, table_of
+from monitor.storage.tables import CYCLE, DELIVERY, DIGEST_RUN, ITEM, SOURCE
 
 FACT = table_of(Fact)
 STORY = table_of(Story)
 STORY_ITEM = table_of(StoryItem)
-ITEM = table_of(Item)
-SOURCE = table_of(Source)
 ALERT = table_of(Alert)
-DELIVERY = table_of(Delivery)
-CYCLE = table_of(Cycle)
-DIGEST_RUN = table_of(DigestRun)
 
 OPEN_DELIVERY = ("pending", "sending", "failed")
 

@@ -7,13 +7,10 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, and_, or_, select, update
-from sqlmodel import SQLModel
 
-import monitor.storage.models  # noqa: F401  (registers the tables)
 from monitor.storage.dialect import insert_for
 from monitor.storage.leases import fenced_update
-
-DIGEST_RUN = SQLModel.metadata.tables["digest_run"]
+from monitor.storage.tables import DIGEST_RUN
 
 
 def ensure_digest_run(engine: Engine, day: date, recipient: str, *, now: datetime) -> None:

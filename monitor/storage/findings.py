@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from monitor.domain import Observation as ObservationValue
 from monitor.storage.dialect import insert_ignore
 from monitor.storage.models import Alert, Fact, Observation, Story, StoryItem, table_of
+from monitor.storage.tables import ITEM, SOURCE
 
 OBSERVATION = table_of(Observation)
 FACT = table_of(Fact)
@@ -201,22 +202,20 @@ def alert_id_of_story(session: Session, story_id: int) -> int | None:
 
 
 def _links_of_story() -> Select[Any]:
-    from monitor.storage.models import Item, Source
-
     return (
         select(
-            col(Item.extra),
-            col(Source.name),
-            col(Item.title),
-            col(Item.url),
-            col(Item.published_at),
-            col(Item.language),
+            ITEM.c.extra,
+            SOURCE.c.name,
+            ITEM.c.title,
+            ITEM.c.url,
+            ITEM.c.published_at,
+            ITEM.c.language,
         )
-        .join(StoryItem, col(StoryItem.item_id) == col(Item.id))
-        .join(Source, col(Source.id) == col(Item.source_id))
+        .join(StoryItem, col(StoryItem.item_id) == ITEM.c.id)
+        .join(SOURCE, SOURCE.c.id == ITEM.c.source_id)
         .where(col(StoryItem.story_id) == bindparam("story_id"))
         # first reporter first
-        .order_by(col(Item.published_at), col(StoryItem.added_at), col(StoryItem.id))
+        .order_by(ITEM.c.published_at, col(StoryItem.added_at), col(StoryItem.id))
         .limit(bindparam("limit"))
     )
 

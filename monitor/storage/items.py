@@ -12,10 +12,8 @@ from sqlalchemy.engine import Connection
 
 from monitor import domain
 from monitor.storage import bulk
-from monitor.storage.models import Item, Source, table_of
+from monitor.storage.tables import DELIVERY, ITEM, SOURCE
 
-ITEM = table_of(Item)
-SOURCE = table_of(Source)
 _CHUNK = 400
 
 
@@ -229,10 +227,11 @@ def ids_since(conn: Connection, since: datetime | None) -> list[int]:
 
 def forget_signals(conn: Connection) -> None:
     """Delete what rules derived (for a backtest inside a transaction that is rolled back)."""
-    from monitor.storage.models import Alert, Delivery, Fact, Observation, Story, StoryItem
+    from monitor.storage.models import Alert, Fact, Observation, Story, StoryItem, table_of
 
-    for model in (Delivery, Alert, StoryItem, Story, Fact, Observation):
-        conn.execute(model.__table__.delete())  # type: ignore[union-attr]
+    conn.execute(DELIVERY.delete())
+    for model in (Alert, StoryItem, Story, Fact, Observation):
+        conn.execute(table_of(model).delete())
     conn.execute(update(ITEM).values(matched_hash=None))
 
 

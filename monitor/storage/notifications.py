@@ -14,22 +14,27 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Row, Table, and_, func, or_, select, text, update
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import SQLModel
 
-import monitor.storage.models  # noqa: F401  (registers the tables)
 from monitor.storage.dialect import insert_for
 from monitor.storage.leases import fenced_update, made_here, owner_gone, renew
+from monitor.storage.tables import DELIVERY, SOURCE
 
-ALERT = SQLModel.metadata.tables["alert"]
-DELIVERY = SQLModel.metadata.tables["delivery"]
-SOURCE = SQLModel.metadata.tables["source"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OPEN = ("pending", "sending")
+
+
+def _alerts() -> Table:
+    """The alert table, of its SQLModel class: imported (with SQLAlchemy's ORM) where alerts
+    are written or read, not by a poll that has nothing to deliver."""
+    from monitor.storage.models import Alert, table_of
+
+    return table_of(Alert)
 
 
 # --- alerts and deliveries (caller's transaction) --------------------------------------------
@@ -38,11 +43,12 @@ OPEN = ("pending", "sending")
 def insert_alert(session: Session, values: Mapping[str, Any]) -> int | None:
     """INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING id: None when it already exists."""
     dialect = session.get_bind().dialect.name
+    alerts = _alerts()
     stmt = (
-        insert_for(dialect, ALERT)
+        insert_for(dialect, alerts)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(ALERT.c.id)
+        .returning(alerts.c.id)
     )
     return cast(int | None, session.execute(stmt).scalar_one_or_none())
 
@@ -218,9 +224,10 @@ def claim_channel(
             return []
         with _sending_lock:  # before the claim commits: no other thread can see it unmarked
             _sending.update((str(engine.url), i) for i in got)
+        alerts = _alerts()
         full = conn.execute(
-            select(DELIVERY, ALERT.c.payload.label("alert_payload"))
-            .join(ALERT, ALERT.c.id == DELIVERY.c.alert_id)
+            select(DELIVERY, alerts.c.payload.label("alert_payload"))
+            .join(alerts, alerts.c.id == DELIVERY.c.alert_id)
             .where(DELIVERY.c.id.in_(got))
             .order_by(DELIVERY.c.id)
         ).all()
@@ -341,6 +348,7 @@ def thread_head(engine: Engine, alert_id: int, channel: str) -> tuple[str, str |
 def list_deliveries(
     engine: Engine, *, statuses: Sequence[str] | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
+    alerts = _alerts()
     stmt = (
         select(
             DELIVERY.c.id,
@@ -356,10 +364,10 @@ def list_deliveries(
             DELIVERY.c.sent_at,
             DELIVERY.c.lease_owner,
             DELIVERY.c.lease_until,
-            ALERT.c.headline,
-            ALERT.c.kind,
+            alerts.c.headline,
+            alerts.c.kind,
         )
-        .join(ALERT, ALERT.c.id == DELIVERY.c.alert_id)
+        .join(alerts, alerts.c.id == DELIVERY.c.alert_id)
         .order_by(DELIVERY.c.id.desc())
         .limit(limit)
     )
@@ -415,14 +423,19 @@ class HealthFacts:
     created_at: datetime | None
 
 
-def health_facts(session: Session) -> list[HealthFacts]:
+def health_facts(conn: Connection | Session) -> list[HealthFacts]:
     """Every source's health facts: a few columns (the rows hold up to 500 keys of JSON each,
     which cost ~30 ms to read for 1,000 sources at every cycle)."""
     c = SOURCE.c
     query = select(
         c.id, c.name, c.health, c.consecutive_failures, c.last_new_item_at, c.created_at
     ).order_by(c.id)
-    return [HealthFacts(*row) for row in session.execute(query)]
+    return [HealthFacts(*row) for row in conn.execute(query)]
+
+
+def source_row(session: Session, source_id: int) -> Row[Any] | None:
+    """A source's whole row, for the alert of a health transition."""
+    return session.execute(select(SOURCE).where(SOURCE.c.id == source_id)).first()
 
 
 def set_health(session: Session, source_id: int, *, old: str, new: str) -> bool:

@@ -9,17 +9,15 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, Select, select
-from sqlmodel import SQLModel
 
-import monitor.storage.models  # noqa: F401  (registers the tables)
 from monitor.domain import as_utc
+from monitor.storage.models import Alert, Fact, Story, StoryItem, table_of
+from monitor.storage.tables import ITEM, SOURCE
 
-ALERT = SQLModel.metadata.tables["alert"]
-FACT = SQLModel.metadata.tables["fact"]
-STORY = SQLModel.metadata.tables["story"]
-ITEM = SQLModel.metadata.tables["item"]
-SOURCE = SQLModel.metadata.tables["source"]
-STORY_ITEM = SQLModel.metadata.tables["story_item"]
+ALERT = table_of(Alert)
+FACT = table_of(Fact)
+STORY = table_of(Story)
+STORY_ITEM = table_of(StoryItem)
 DOCKET_KINDS = ("court-rss", "courtlistener")  # source kinds that read the court record
 
 

@@ -12,10 +12,7 @@ from sqlalchemy.engine import Connection
 
 from monitor.storage import direct
 from monitor.storage.dialect import insert_ignore
-from monitor.storage.models import Source, SourceKeys, table_of
-
-SOURCE = table_of(Source)
-SOURCE_KEYS = table_of(SourceKeys)
+from monitor.storage.tables import SOURCE, SOURCE_KEYS
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,10 @@ from sqlalchemy.exc import OperationalError
 from monitor.errors import StorageError
 from monitor.parse.textnorm import RULE_LANGUAGES
 from monitor.storage.engine import SQLITE_BUSY_MS
-from monitor.storage.models import Alert, Cycle, Delivery, Item, Source, table_of
+from monitor.storage.models import Alert, table_of
+from monitor.storage.tables import CYCLE, DELIVERY, ITEM, SOURCE
 
-SOURCE = table_of(Source)
-ITEM = table_of(Item)
-CYCLE = table_of(Cycle)
 ALERT = table_of(Alert)
-DELIVERY = table_of(Delivery)
 
 
 def write_problem(engine: Engine) -> StorageError | None:

@@ -1,7 +1,8 @@
 """Each command imports what it uses (issue 15: start-up was most of a short command). Commands
 that need no engine load no HTTP client, ORM, parser or template engine; `monitor sources list`
 reads a SQLite database at the current schema through the driver alone; a `monitor poll` with
-nothing to parse loads no parser, template engine or rule machinery."""
+nothing to parse loads no parser, template engine or rule machinery, and one with nothing to
+raise or deliver no ORM."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from support import cli, modules_loaded
+from feedserver import FeedServer, Route
+from support import cli, feed, modules_loaded
 
 HEAVY = (
     "sqlalchemy",
@@ -73,6 +75,18 @@ def test_a_poll_with_nothing_to_parse_imports_no_parser_templates_or_rules(cfg: 
     later = ("feedparser", "jinja2", "ruamel.yaml", "rapidfuzz", "monitor.developments")
     later += ("monitor.deliver.digest",)  # sent by `monitor run` and `monitor digest send`
     assert _heavy(loaded, (*later, "monitor.rules")) == []
+
+
+def test_a_poll_of_unchanged_feeds_imports_no_orm(cfg: Path, feed_server: FeedServer) -> None:
+    body = feed("Reuters", "en", [("g1", "Markets today", "Nothing about the case.")])
+    urls = [feed_server.add(f"/f{i}.xml", Route(body=body)) for i in range(3)]
+    sources = "".join(f"  - name: feed-{i}\n    url: {url}\n" for i, url in enumerate(urls))
+    (cfg / "sources.yaml").write_text(f"sources:\n{sources}", encoding="utf-8")
+    assert cli("poll")[0] == 0  # stores the items: the rules read them (the ORM is loaded)
+    loaded = modules_loaded(command=["poll"])  # every feed answers 304 now
+    assert len([r for r in feed_server.requests if "if-none-match" in r.headers]) == 3
+    assert {"monitor.pipeline", "sqlalchemy", "aiohttp"} <= loaded
+    assert _heavy(loaded, ("sqlalchemy.orm", "sqlmodel", "monitor.storage.models")) == []
 
 
 def test_the_fetcher_leaves_out_httpx_s_command_line_client() -> None:

@@ -13,7 +13,7 @@ import pytest
 from notifyservers import T0, SmtpSink, draft, hostile_draft
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from support import cli
+from support import add_row, cli
 
 from monitor.config.notifiers_file import DigestSettings, NotifyConfig
 from monitor.config.settings import Paths
@@ -21,7 +21,8 @@ from monitor.deliver import channels as notify
 from monitor.deliver import digest, outbox
 from monitor.domain import AlertDraft
 from monitor.storage import digest_runs as q
-from monitor.storage.models import Fact, Item, Source, Story
+from monitor.storage.models import Fact, Story
+from monitor.storage.tables import ITEM, SOURCE
 
 DAY = date(2026, 11, 25)
 
@@ -34,33 +35,33 @@ def channels_for(cfg: Path, smtp: SmtpSink, **env: str) -> notify.Channels:
 def seed_day(engine: Engine) -> None:
     """A day with a claim change, a ruling, a source going down and two stories."""
     with Session(engine) as s, s.begin():
-        src = Source(
+        source_id = add_row(
+            s,
+            SOURCE,
             name="reuters",
             url="https://www.reuters.com/feed",
             health="down",
             consecutive_failures=4,
             last_error="HTTP 503",
         )
-        s.add(src)
-        s.flush()
-        assert src.id is not None
-        item = Item(
-            source_id=src.id,
+        item_id = add_row(
+            s,
+            ITEM,
+            source_id=source_id,
             key="k1",
             url="https://www.reuters.com/story1",
             title="Musk raises claim",
+            text="",
             published_at=T0,
             first_seen_at=T0,
             updated_at=T0,
             content_hash="h1",
         )
-        s.add(item)
-        s.flush()
         story = Story(
             topic="musk-v-openai",
             kind="claim",
             title="Musk raises claim to $150bn",
-            first_item_id=item.id,
+            first_item_id=item_id,
             first_seen_at=T0,
             last_seen_at=T0,
             outlets=["Reuters", "Le Monde", "FT"],
@@ -408,17 +409,17 @@ def test_a_digest_waiting_for_a_retry_is_reported_by_digest_send_and_status(
 
 
 def _checked_source(s: Session, name: str, *, failing: bool) -> None:
-    s.add(
-        Source(
-            name=name,
-            url=f"https://{name}.example/feed",
-            last_checked_at=T0 + timedelta(hours=20),
-            last_success_at=T0 - timedelta(days=2) if failing else T0 + timedelta(hours=20),
-            last_status="error" if failing else "ok",
-            last_error="connection error: Name or service not known" if failing else None,
-            consecutive_failures=30 if failing else 0,
-            health="down" if failing else "ok",
-        )
+    add_row(
+        s,
+        SOURCE,
+        name=name,
+        url=f"https://{name}.example/feed",
+        last_checked_at=T0 + timedelta(hours=20),
+        last_success_at=T0 - timedelta(days=2) if failing else T0 + timedelta(hours=20),
+        last_status="error" if failing else "ok",
+        last_error="connection error: Name or service not known" if failing else None,
+        consecutive_failures=30 if failing else 0,
+        health="down" if failing else "ok",
     )
 
 

@@ -11,13 +11,15 @@ import pytest
 from notifyservers import T0
 from sqlalchemy import Engine
 from sqlmodel import Session, select
+from support import add_row
 
 from monitor.config.notifiers_file import DigestSettings, NotifyConfig, from_files
 from monitor.deliver import digest, outbox
 from monitor.developments.stories import ItemRef, attach_ruling, decision_key
 from monitor.domain import AlertDraft
 from monitor.errors import ConfigError
-from monitor.storage.models import Fact, Item, Source
+from monitor.storage.models import Fact
+from monitor.storage.tables import ITEM, SOURCE
 
 TOPIC = "musk-v-openai"
 SUBJECT = f"ruling:{TOPIC}:summary_judgment"
@@ -29,11 +31,7 @@ TITLE = "Judge <b>denies</b> Musk & OpenAI summary judgment"
 
 
 def _source(s: Session, name: str, kind: str = "rss") -> int:
-    src = Source(name=name, url=f"https://{name}.example/feed", kind=kind)
-    s.add(src)
-    s.flush()
-    assert src.id is not None
-    return src.id
+    return add_row(s, SOURCE, name=name, url=f"https://{name}.example/feed", kind=kind)
 
 
 def report(
@@ -48,25 +46,24 @@ def report(
 ) -> int:
     """One item reporting the summary-judgment ruling, attached to its story as signals does."""
     with Session(engine) as s, s.begin():
-        existing = s.exec(select(Source).where(Source.name == source)).first()
-        source_id = existing.id if existing is not None else _source(s, source, kind)
-        assert source_id is not None
-        item = Item(
+        existing = s.execute(select(SOURCE.c.id).where(SOURCE.c.name == source)).scalar()
+        source_id = existing if existing is not None else _source(s, source, kind)
+        item_id = add_row(
+            s,
+            ITEM,
             source_id=source_id,
             key=f"{source}-{at.isoformat()}",
             url=f"https://{source}.example/ruling?a=1&b=<2>",
             title=title,
+            text="",
             published_at=at,
             first_seen_at=at,
             updated_at=at,
             content_hash=f"h-{source}-{at.isoformat()}",
         )
-        s.add(item)
-        s.flush()
-        assert item.id is not None
         att = attach_ruling(
             s,
-            ItemRef(item.id, title, outlet, "en", at),
+            ItemRef(item_id, title, outlet, "en", at),
             topic=TOPIC,
             key=decision_key("summary_judgment", at.date().isoformat() if from_court else None, at),
             weak=False,

@@ -8,19 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from notifyservers import T0
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
+from support import add_row
 
 from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import health
-from monitor.storage.models import Alert, Delivery, Source
+from monitor.storage.models import Alert
+from monitor.storage.tables import DELIVERY, SOURCE
 
 
 def _source(engine: Engine, **values: Any) -> int:
-    with Session(engine) as s, s.begin():
-        src = Source(
+    with engine.begin() as conn:
+        return add_row(
+            conn,
+            SOURCE,
             name="reuters",
             url="https://www.reuters.com/feed",
             created_at=T0 - timedelta(days=9),
@@ -28,19 +32,12 @@ def _source(engine: Engine, **values: Any) -> int:
             last_new_item_at=T0 - timedelta(hours=1),
             **values,
         )
-        s.add(src)
-        s.flush()
-        assert src.id is not None
-        return src.id
 
 
 def _poll(engine: Engine, source_id: int, **values: object) -> None:
     """What the pipeline does after a poll: update the source row."""
-    with Session(engine) as s, s.begin():
-        src = s.get(Source, source_id)
-        assert src is not None
-        for k, v in values.items():
-            setattr(src, k, v)
+    with engine.begin() as conn:
+        conn.execute(update(SOURCE).where(SOURCE.c.id == source_id).values(**values))
 
 
 def _check(engine: Engine, minutes: int, silence: dict[str, timedelta] | None = None) -> list[str]:
@@ -77,7 +74,7 @@ def test_a_source_down_alerts_once_and_recovered_once(engine: Engine) -> None:
 
     with Session(engine) as s:
         kinds = [a.kind for a in s.execute(select(Alert).order_by(col(Alert.id))).scalars()]
-        deliveries = s.execute(select(Delivery)).scalars().all()
+        deliveries = s.execute(select(DELIVERY)).all()
     assert kinds == ["source_down", "source_recovered", "source_down"]
     assert len(deliveries) == 3 and {d.channel for d in deliveries} == {"console"}
 
@@ -100,7 +97,7 @@ def test_two_checkers_at_once_raise_one_alert(engine: Engine) -> None:
     _poll(engine, sid, consecutive_failures=5, last_error="HTTP 500")
     with Session(engine) as s1, Session(engine) as s2, s2.begin():
         # The second checker read the source as ok before the first one committed "down".
-        stale = s2.execute(select(Source)).scalars().all()
+        stale = s2.execute(select(SOURCE)).all()
         assert stale[0].health == "ok"
         with s1.begin():
             first = health.check_sources(s1, now=T0, channels=["console"])
@@ -117,13 +114,11 @@ def test_health_alerts_go_to_the_channels_whose_filters_want_them(
     )
     channels = notify.load_channels(Paths(cfg), environ={"HOOK": "https://hooks.example/x"})
     sid = _source(engine, consecutive_failures=3, last_error="HTTP 500")
-    with Session(engine) as s, s.begin():
-        notify.check_health(s, channels, now=T0, silence={"reuters": None})
+    notify.check_health(engine, channels, now=T0, silence={"reuters": None})
     _poll(engine, sid, consecutive_failures=0)
-    with Session(engine) as s, s.begin():
-        notify.check_health(s, channels, now=T0 + timedelta(hours=1))
-    with Session(engine) as s:
-        rows = s.execute(select(Delivery).order_by(col(Delivery.id))).scalars().all()
+    notify.check_health(engine, channels, now=T0 + timedelta(hours=1))
+    with engine.connect() as conn:
+        rows = conn.execute(select(DELIVERY).order_by(DELIVERY.c.id)).all()
     assert [(d.alert_id, d.channel) for d in rows] == [(1, "console"), (1, "ops"), (2, "console")]
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert
 
 from monitor.storage import dashboard as q
-from monitor.storage.models import Cycle, table_of
+from monitor.storage.tables import CYCLE
 
 NOW = datetime(2026, 5, 18, 12, tzinfo=UTC)
 
@@ -17,7 +17,7 @@ def _cycle(engine: Engine, *, ago: timedelta, seconds: float, ok: int, failed: i
     finished = NOW - ago
     with engine.begin() as conn:
         conn.execute(
-            insert(table_of(Cycle)).values(
+            insert(CYCLE).values(
                 started_at=finished - timedelta(seconds=seconds),
                 finished_at=finished,
                 sources=ok + failed,

@@ -1,5 +1,5 @@
 """New items are inserted with values rendered once and handed to the driver: the rows must be
-the ones SQLAlchemy's own INSERT writes, byte for byte, and read back the same by the ORM."""
+the ones SQLAlchemy's own INSERT writes, byte for byte, and read back the same through Core."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
 from monitor.domain import Item
 from monitor.errors import StorageError
 from monitor.storage import bulk
 from monitor.storage import items as item_store
 from monitor.storage import sources as source_store
-from monitor.storage.models import Item as ItemRow
+from monitor.storage.tables import ITEM
 
 NOW = datetime(2026, 12, 4, 21, 5, 7, 123456, tzinfo=UTC)
 PARIS = timezone(timedelta(hours=1))
@@ -116,12 +115,12 @@ def test_new_items_are_stored_as_sqlalchemy_stores_them(engine: Engine) -> None:
             assert first["first_seen_at"] == "2026-12-04 21:05:07.123456"
             assert _raw(conn, ours)[1][COLUMNS.index("extra")] == "null"
 
-    with Session(engine) as session:
+    with engine.connect() as conn:
         read = {
             source_id: [
                 {c: getattr(row, c) for c in COLUMNS}
-                for row in session.exec(
-                    select(ItemRow).where(ItemRow.source_id == source_id).order_by(col(ItemRow.id))
+                for row in conn.execute(
+                    select(ITEM).where(ITEM.c.source_id == source_id).order_by(ITEM.c.id)
                 )
             ]
             for source_id in (ours, ref)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert
 from monitor.storage import direct
 from monitor.storage import sources as source_store
 from monitor.storage.engine import make_engine, upgrade
-from monitor.storage.models import Item, table_of
+from monitor.storage.tables import ITEM
 
 NOW = datetime(2026, 12, 4, 18, 21, 5, 123456, tzinfo=UTC)
 
@@ -35,7 +35,7 @@ def _fill(engine: Engine) -> None:
             },
         )
         conn.execute(
-            insert(table_of(Item)),
+            insert(ITEM),
             [
                 {
                     "source_id": rows["b"].id,

@@ -12,14 +12,15 @@ import httpx
 import pytest
 from liveweb import LiveWeb
 from sqlmodel import Session
-from support import runner
+from support import add_row, runner
 
 from monitor.cli import app
 from monitor.config.settings import HttpAddress, Secret, parse_http_addr
 from monitor.domain import AlertDraft, Evidence, Link
 from monitor.errors import ConfigError
 from monitor.storage.engine import make_engine
-from monitor.storage.models import Alert, Delivery, Fact, Item, Source, Story, StoryItem
+from monitor.storage.models import Alert, Fact, Story, StoryItem
+from monitor.storage.tables import DELIVERY, ITEM, SOURCE
 from monitor.web.security import check_bind, is_loopback
 
 TOKEN = "s3cret-token-for-tests"
@@ -122,33 +123,34 @@ def _hostile_rows(db_url: str) -> int:
         document_url="javascript:alert(3)",
     )
     with Session(engine) as s:
-        source = Source(
+        source_id = add_row(
+            s,
+            SOURCE,
             name=f"src {EVIL}",
             url="javascript:alert(4)",
             last_status="error",
             last_error=f"HTTP 500 {EVIL}",
             health="down",
         )
-        s.add(source)
-        s.flush()
-        item = Item(
-            source_id=source.id,
+        item_id = add_row(
+            s,
+            ITEM,
+            source_id=source_id,
             key="k",
             url="javascript:alert(5)",
             title=f"item {EVIL}",
+            text="",
             published_at=now,
             first_seen_at=now,
             updated_at=now,
             content_hash="h",
             extra={"outlet": f"outlet {EVIL}"},
         )
-        s.add(item)
-        s.flush()
         story = Story(
             topic=f"topic {EVIL}",
             kind="ruling",
             title=f"story {EVIL}",
-            first_item_id=item.id,
+            first_item_id=item_id,
             first_seen_at=now,
             last_seen_at=now,
             outlets=[f"o {EVIL}"],
@@ -157,7 +159,7 @@ def _hostile_rows(db_url: str) -> int:
         s.add(story)
         s.flush()
         assert story.id is not None
-        s.add(StoryItem(story_id=story.id, item_id=item.id, added_at=now))
+        s.add(StoryItem(story_id=story.id, item_id=item_id, added_at=now))
         s.add(
             Fact(
                 subject="claim:evil",
@@ -184,17 +186,17 @@ def _hostile_rows(db_url: str) -> int:
         s.add(alert)
         s.flush()
         assert alert.id is not None
-        s.add(
-            Delivery(
-                alert_id=alert.id,
-                channel=f"ch {EVIL}",
-                status="failed",
-                last_error=f"refused {EVIL}",
-                next_attempt_at=now,
-                created_at=now,
-                payload={"note": f"note {EVIL}"},
-                seq=1,
-            )
+        add_row(
+            s,
+            DELIVERY,
+            alert_id=alert.id,
+            channel=f"ch {EVIL}",
+            status="failed",
+            last_error=f"refused {EVIL}",
+            next_attempt_at=now,
+            created_at=now,
+            payload={"note": f"note {EVIL}"},
+            seq=1,
         )
         s.commit()
         story_id = story.id

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import monitor.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import monitor.storage.models  # noqa: F401  (registers its tables beside those of `tables`)
+from monitor.storage.tables import METADATA
 
 config = context.config
 connection = config.attributes.get("connection")
-target_metadata = SQLModel.metadata
+target_metadata = METADATA
 
 
 def run() -> None:
