@@ -4,9 +4,9 @@ stage handles as objects (observations, facts, stories, alerts) are SQLModel cla
 `monitor.storage.models`, on the same `METADATA`: the database has one schema, which the
 migrations build and a test holds equal to these two modules.
 
-Apart because a poll needs no ORM: a cycle of 1,000 304s reads and writes only these tables,
-and importing SQLAlchemy's ORM, SQLModel and the model classes took 0.12 s of that
-command's 1.2 s on a 2-core machine (the ORM is imported once there is an alert to raise).
+Apart because a poll needs no ORM until the rules have items to read or an alert is raised or
+sent: a cycle of 1,000 304s reads and writes only these tables, and importing SQLAlchemy's ORM,
+SQLModel and the model classes took 0.12 s of that command's 1.2 s on a 2-core machine.
 
 Unique keys make repeats harmless: item(source_id, key), delivery(alert_id, channel, seq),
 digest_run(day, recipient). Datetimes are aware UTC (`DateTime`)."""
