@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from feedserver import FeedServer, Route
 from support import cli, count, feed
 
@@ -37,10 +38,10 @@ def _gone(pid: int) -> bool:
 def test_the_forkserver_stops_with_the_last_pool_and_a_later_pool_starts_another() -> None:
     first = make_pool(1)
     (server,) = _forkservers()
-    second = make_pool(1, warm=False)  # no worker yet
+    second = make_pool(1)
     first.shutdown()
     assert _forkservers() == [server]  # the second pool still needs it
-    assert second.submit(abs, -2).result() == 2  # its first worker, forked now
+    assert second.submit(abs, -2).result() == 2
     second.shutdown()
     assert _forkservers() == [] and _gone(server)
 
@@ -58,6 +59,17 @@ def test_a_pool_that_never_started_a_worker_shuts_down_at_once() -> None:
     pool = make_pool(1, warm=False)  # a cycle of 304s: nothing to parse
     pool.shutdown()
     assert _forkservers() == []
+
+
+def test_a_cold_pool_is_made_by_its_first_task_and_refuses_tasks_once_shut_down() -> None:
+    pool = make_pool(1, warm=False)
+    assert _forkservers() == []  # nothing made yet
+    assert pool.submit(abs, -4).result() == 4
+    (server,) = _forkservers()
+    pool.shutdown()
+    assert _forkservers() == [] and _gone(server)
+    with pytest.raises(RuntimeError, match="after shutdown"):
+        pool.submit(abs, -5)
 
 
 def test_after_a_poll_through_the_pool_no_forkserver_is_left_and_the_next_poll_starts_one(
