@@ -126,11 +126,14 @@ class Fetcher:
         self._transport: AiohttpTransport | None = None
         self._headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
         lim = self.limits
+        # No pool timeout: waiting for a connection is within the total deadline `get` sets,
+        # which starts first and is as long, so a pool timeout of its length could never
+        # fire; aiohttp armed one per request all the same (~4 µs).
         self._timeouts = httpx.Timeout(
             connect=lim.connect_timeout,
             read=lim.read_timeout,
             write=lim.read_timeout,
-            pool=lim.total_timeout,
+            pool=None,
         ).as_dict()
 
     async def __aenter__(self) -> Self:
