@@ -245,8 +245,8 @@ async def collect(
     # fetched bodies wait for a parse worker in memory (on a first poll of 1,000 feeds, all
     # fetched ahead, that was ~50 MB more at the peak). As many lanes, each taking the next
     # source when its last is done: a task per source, most of them queued at a semaphore,
-    # cost 20% of the instructions of a cycle of 1,000 304s (task and future objects made,
-    # woken, and walked by the GC while they waited).
+    # made a cycle of 1,000 304s run 706k instructions a request instead of 609k (callgrind:
+    # task and future objects made, woken, and walked by the GC while they waited).
     results: list[Outcome | BaseException | None] = [None] * len(sources)
     queue = iter(enumerate(sources))
 
