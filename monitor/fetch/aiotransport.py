@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import httpx
+from yarl import URL
 
 # The most specific first: several of aiohttp's errors derive from each other.
 _ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
@@ -46,6 +47,14 @@ def _client_timeout(
     """httpx's timeouts as aiohttp's (write has no counterpart: a GET writes one small head).
     One per set of values, not one a request: every request of a `Fetcher` has the same."""
     return aiohttp.ClientTimeout(sock_connect=connect, sock_read=read, connect=pool)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _aiohttp_url(url: str) -> URL:
+    """The URL as aiohttp parses it (`URL(url)`: what it does itself with a string), once per
+    URL: yarl keeps too few parses to hold a cycle's 1,000 feeds, and parsing each again cost
+    ~4.5 µs a request."""
+    return URL(url)
 
 
 class _Body(httpx.AsyncByteStream):
@@ -84,7 +93,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         try:
             response = await self._session.request(
                 request.method,
-                str(request.url),
+                _aiohttp_url(str(request.url)),
                 headers=[
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
                 ],

@@ -96,12 +96,17 @@ def _request_headers(
 
 def _response_headers(headers: httpx.Headers) -> dict[str, str]:
     """What httpx's `items()` gives (names in lower case, a repeated header's values joined by
-    ", "), with the headers' encoding looked up once instead of twice a header."""
-    encoding = headers.encoding
+    ", "). Decoded as ASCII in one pass, which is httpx's choice whenever every header is
+    ASCII; else in the encoding httpx picks (finding it decodes every header again): ~3% of
+    the fetch layer's instructions a request (callgrind)."""
+    raw = headers.raw
+    try:
+        pairs = [(key.lower().decode("ascii"), value.decode("ascii")) for key, value in raw]
+    except UnicodeDecodeError:
+        encoding = headers.encoding
+        pairs = [(key.lower().decode(encoding), value.decode(encoding)) for key, value in raw]
     out: dict[str, str] = {}
-    for key, value in headers.raw:
-        name = key.lower().decode(encoding)
-        text = value.decode(encoding)
+    for name, text in pairs:
         out[name] = f"{out[name]}, {text}" if name in out else text
     return out
 
@@ -126,11 +131,14 @@ class Fetcher:
         self._transport: AiohttpTransport | None = None
         self._headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
         lim = self.limits
+        # No pool timeout: waiting for a connection is within the total deadline `get` sets,
+        # which starts first and is as long, so a pool timeout of its length could never
+        # fire; aiohttp armed one per request all the same (~4 µs).
         self._timeouts = httpx.Timeout(
             connect=lim.connect_timeout,
             read=lim.read_timeout,
             write=lim.read_timeout,
-            pool=lim.total_timeout,
+            pool=None,
         ).as_dict()
 
     async def __aenter__(self) -> Self:

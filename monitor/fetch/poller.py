@@ -277,16 +277,29 @@ async def collect(
     limits = limits or Limits()
     # At most this many sources between the start of their fetch and the end of their parse:
     # fetched bodies wait for a parse worker in memory (on a first poll of 1,000 feeds, all
-    # fetched ahead, that was ~50 MB more at the peak).
-    ahead = asyncio.Semaphore(limits.max_in_flight)
+    # fetched ahead, that was ~50 MB more at the peak). As many lanes, each taking the next
+    # source when its last is done: a task per source, most of them queued at a semaphore,
+    # made a cycle of 1,000 304s run 706k instructions a request instead of 609k (callgrind:
+    # task and future objects made, woken, and walked by the GC while they waited).
+    results: list[Outcome | BaseException | None] = [None] * len(sources)
+    queue = iter(enumerate(sources))
 
-    async def one(source: SourceBase, fetcher: Fetcher) -> Outcome | None:
-        async with ahead:
-            outcome = await fetch_and_parse(source, fetcher)
-        if on_outcome is not None:
-            on_outcome(outcome)
-            return None
-        return outcome
+    async def lane(fetcher: Fetcher) -> None:
+        for i, source in queue:
+            try:
+                outcome = await fetch_and_parse(source, fetcher)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+                else:
+                    results[i] = outcome
+            except Exception as exc:
+                results[i] = exc  # reported below, once every source is done
+            except asyncio.CancelledError as exc:
+                results[i] = exc
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the cycle itself is cancelled
+                # Raised by the source itself: raised below once every source is done.
 
     async def fetch_and_parse(source: SourceBase, fetcher: Fetcher) -> Outcome:
         state = validators.get(source.name, _NOTHING_KNOWN)
@@ -320,8 +333,9 @@ async def collect(
             source, "ok", response=response, parsed=parsed, warnings=list(parsed.warnings)
         )
 
+    lanes = min(limits.max_in_flight, len(sources))
     async with Fetcher(limits) as fetcher:
-        results = await asyncio.gather(*(one(s, fetcher) for s in sources), return_exceptions=True)
+        await asyncio.gather(*(lane(fetcher) for _ in range(lanes)), return_exceptions=True)
     outcomes: list[Outcome] = []
     for source, result in zip(sources, results, strict=True):
         if isinstance(result, BaseException):

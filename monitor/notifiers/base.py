@@ -122,7 +122,9 @@ class BuildContext:
 class ChannelBase(BaseModel):
     """Options every channel has: its name and which alerts it gets."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when a channel of its kind is first read (see SourceBase): a poll builds the
+    # console's at most, not email's and Slack's.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: str

@@ -52,7 +52,8 @@ class SmtpConfig(BaseModel):
     """The mail server: `security` starttls (default; refused if the server does not offer
     it), ssl, or none; `password_env` names the environment variable holding the password."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built when an email channel is first read (see ChannelBase).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     host: str = Field(min_length=1)
     port: int | None = Field(default=None, ge=1, le=65535)

