@@ -70,12 +70,6 @@ def _target(url: str) -> _Target:
     return _Target(parsed, str(parsed), ((b"Host", parsed.netloc),) if parsed.host else ())
 
 
-@functools.lru_cache(maxsize=16_384)
-def _checked_url(url: str) -> str:
-    """`check_url`, once per URL that passes it (one that fails is checked, and fails, again)."""
-    return check_url(url)
-
-
 # GET has no body: given as a stream, httpx.Request takes the headers as they are instead of
 # normalising them twice over to add the Host and Content-Length it would otherwise compute
 # (`_request_headers` adds the Host as httpx would). The stream holds no state: one serves
@@ -176,7 +170,7 @@ class Fetcher:
         """GET `url` conditionally; raise FetchError (classified) for anything but 2xx/304."""
         if self._transport is None:
             raise RuntimeError("Fetcher used outside 'async with'")
-        _checked_url(url)
+        check_url(url)
         ours = {"Accept": accept}
         if etag:
             ours["If-None-Match"] = etag

@@ -5,6 +5,7 @@ fetches)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -67,9 +68,11 @@ class Response:
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
+@functools.lru_cache(maxsize=16_384)
 def check_url(url: str) -> str:
     """Only absolute http(s) URLs with a host and a port that exists are fetched (never file://
-    or a local path)."""
+    or a local path). A URL that passes is checked once a process: when sources.yaml is read,
+    and not again by its fetch (one that fails is checked, and fails, again)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise FetchError(f"not an http(s) URL: {_shown(url)!r}", transient=False)
