@@ -55,7 +55,8 @@ def parse_zone(value: str) -> ZoneInfo:
 class DigestConfig(BaseModel):
     """The daily digest: one email per recipient at `time` in `timezone`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built when a notifiers file first has a digest (see monitor.sources.SourceBase).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     to: Recipients = Field(min_length=1)
     time: str = "08:00"
@@ -93,7 +94,7 @@ class DigestConfig(BaseModel):
 class HealthConfig(BaseModel):
     """Source-health alerts: a source is down after this many failed polls in a row."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     failure_threshold: int = Field(default=3, ge=1, le=1000)
 
