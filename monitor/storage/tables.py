@@ -14,6 +14,7 @@ digest_run(day, recipient). Datetimes are aware UTC (`DateTime`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -67,6 +68,19 @@ class DateTime(TypeDecorator[datetime]):
 
 def _when(name: str, *, nullable: bool = True, index: bool = False) -> Column[datetime]:
     return Column(name, DateTime(), nullable=nullable, index=index)
+
+
+def _claimed_and_retried() -> list[Column[Any]]:
+    """The columns by which a row to send (an outbox delivery, a digest run) is claimed under a
+    lease, sent once, and retried with backoff."""
+    return [
+        Column("status", String(20), nullable=False, default="pending"),  # sending, sent, failed
+        Column("attempts", Integer, nullable=False, default=0),
+        _when("next_attempt_at", nullable=False),
+        Column("last_error", Text),
+        Column("lease_owner", String(100)),
+        _when("lease_until"),
+    ]
 
 
 # Health and polling state of one source of sources.yaml (matched by name).
@@ -166,13 +180,7 @@ DELIVERY = Table(
     Column("channel", String(100), nullable=False),
     Column("seq", Integer, nullable=False, default=0),
     Column("payload", JSON, nullable=False),
-    # pending | sending | sent | failed
-    Column("status", String(20), nullable=False, default="pending"),
-    Column("attempts", Integer, nullable=False, default=0),
-    _when("next_attempt_at", nullable=False),
-    Column("last_error", Text),
-    Column("lease_owner", String(100)),
-    _when("lease_until"),
+    *_claimed_and_retried(),
     Column("external_ref", String(200)),  # e.g. Slack ts
     _when("created_at", nullable=False),
     _when("sent_at"),
@@ -187,13 +195,7 @@ DIGEST_RUN = Table(
     Column("id", Integer, primary_key=True),
     Column("day", Date, nullable=False),
     Column("recipient", String(320), nullable=False),
-    # pending | sending | sent | failed
-    Column("status", String(20), nullable=False, default="pending"),
-    Column("attempts", Integer, nullable=False, default=0),
-    _when("next_attempt_at", nullable=False),
-    Column("last_error", Text),
-    Column("lease_owner", String(100)),
-    _when("lease_until"),
+    *_claimed_and_retried(),
     _when("created_at", nullable=False),
     _when("sent_at"),
     UniqueConstraint("day", "recipient", name="uq_digest_run"),
