@@ -224,18 +224,20 @@ async def _serve(paths: Paths) -> None:
         await stop.wait()
     finally:
         log.info("stopping: waiting for the running jobs to finish")
-        scheduler.shutdown(wait=False)
+        # Paused, not shut down yet: no job starts from now on, and the running ones finish.
+        # Shutting the scheduler down cancels its running jobs where they stand (a poll
+        # half-stored, a message half-sent), each with a traceback.
+        scheduler.pause()
         # The pages first: a client's open connection is a task too, and would hold the wait
         # below for its whole timeout.
         if web is not None:
             await web.stop()
-        # A job the scheduler started just before it was shut down (while the pages stopped)
-        # is waited for too: cancelled when the loop closes, it would end in a traceback.
         deadline = loop.time() + ctx.limits.total_timeout + 5
         while running := [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
             if loop.time() >= deadline:
                 break
             await asyncio.wait(running, timeout=deadline - loop.time())
+        scheduler.shutdown(wait=False)
         pool.shutdown(cancel_futures=True)
         ctx.close()
         log.info("stopped")

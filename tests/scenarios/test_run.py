@@ -65,6 +65,34 @@ def test_run_polls_reloads_sources_and_stops_cleanly(
     assert count(db_url, "select count(*) from item") == 3
 
 
+def test_a_stop_while_a_poll_is_fetching_lets_it_finish(
+    feed_server: FeedServer, config_dir: Path, db_url: str
+) -> None:
+    body = rss([("s1", "Slow one"), ("s2", "Slow two")])
+    slow = feed_server.add("/slow.xml", Route(body=body, trickle=3.0 / len(body)))  # ~3 s
+    (config_dir / "sources.yaml").write_text(f"sources:\n  - name: slow\n    url: {slow}\n")
+    env = {**os.environ, "MONITOR_TICK_SECONDS": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: feed_server.hits("/slow.xml"))
+        time.sleep(0.5)  # the body is on its way
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "CancelledError" not in err
+    assert count(db_url, "select count(*) from item") == 2  # the poll under way was finished
+
+
 def test_run_refuses_to_start_on_a_broken_rule_file(config_dir: Path) -> None:
     from support import runner
 
