@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,25 @@ def _wait_for(predicate: object, timeout: float = 40.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+@contextmanager
+def _monitor_run() -> Iterator[subprocess.Popen[str]]:
+    """`monitor run` in a child process, ticking every second; killed if a test leaves it
+    running."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run"],
+        env={**os.environ, "MONITOR_TICK_SECONDS": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_run_polls_reloads_sources_and_stops_cleanly(
     feed_server: FeedServer, config_dir: Path, db_url: str, sig: signal.Signals
@@ -38,15 +59,7 @@ def test_run_polls_reloads_sources_and_stops_cleanly(
     b = feed_server.add("/b.xml", Route(body=rss([("b1", "Beta one")])))
     sources = config_dir / "sources.yaml"
     sources.write_text(f"sources:\n  - name: a\n    url: {a}\n    interval: 1m\n")
-    env = {**os.environ, "MONITOR_TICK_SECONDS": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with _monitor_run() as proc:
         _wait_for(lambda: count(db_url, "select count(*) from item") == 2)
         sources.write_text(sources.read_text() + f"  - name: b\n    url: {b}\n    interval: 1m\n")
         _wait_for(lambda: count(db_url, "select count(*) from item") == 3)
@@ -55,10 +68,6 @@ def test_run_polls_reloads_sources_and_stops_cleanly(
         assert len(feed_server.hits("/a.xml")) == 1
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "stopped" in err
@@ -71,23 +80,11 @@ def test_a_stop_while_a_poll_is_fetching_lets_it_finish(
     body = rss([("s1", "Slow one"), ("s2", "Slow two")])
     slow = feed_server.add("/slow.xml", Route(body=body, trickle=3.0 / len(body)))  # ~3 s
     (config_dir / "sources.yaml").write_text(f"sources:\n  - name: slow\n    url: {slow}\n")
-    env = {**os.environ, "MONITOR_TICK_SECONDS": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with _monitor_run() as proc:
         _wait_for(lambda: feed_server.hits("/slow.xml"))
         time.sleep(0.5)  # the body is on its way
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "CancelledError" not in err
     assert count(db_url, "select count(*) from item") == 2  # the poll under way was finished
