@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 ITEMS_PER_FEED = 50
@@ -180,8 +181,8 @@ def serve(feed_dir: Path, ports: int, latency: float) -> None:
 
     class Http(asyncio.Protocol):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            assert isinstance(transport, asyncio.Transport)
-            self.transport = transport
+            # uvloop's transports (used when installed) are not asyncio.Transport subclasses.
+            self.transport = cast(asyncio.Transport, transport)
             self.buf = b""
 
         def data_received(self, data: bytes) -> None:

@@ -7,7 +7,6 @@ is most of a start-up.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ipaddress
 import re
@@ -198,6 +197,8 @@ def _name_from_url(url: str) -> str:
 
 
 def _fetch_and_parse(source: Any, *, hint: str = "") -> Any:
+    import asyncio
+
     from monitor.fetch.client import Fetcher
     from monitor.fetch.types import Limits
     from monitor.sources import Validators
@@ -410,6 +411,8 @@ def poll(
     Exit 0 when the cycle ran, even if some sources failed (they are listed); 2 on bad config.
     """
     with loading():
+        import asyncio
+
         from monitor.pipeline import run_cycle, select_sources
 
     with user_errors():

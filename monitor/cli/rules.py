@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from pathlib import Path
@@ -248,6 +247,8 @@ def test(
 
 def _fetch_text(url: str) -> tuple[str, str]:
     """Title and plain text of a web page (monitor.fetch.client: time and size caps)."""
+    import asyncio
+
     from monitor.errors import FetchError
     from monitor.fetch.client import Fetcher
     from monitor.fetch.types import Limits, check_url

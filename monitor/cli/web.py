@@ -3,7 +3,6 @@ run`) write; several workers and one web process can share PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from datetime import timedelta
 from typing import Annotated
@@ -49,6 +48,8 @@ def serve(
     """Serve the dashboard, /healthz, /readyz, /metrics, /feed.atom and /api/* from the
     database, without polling. Ctrl-C or SIGTERM stops it."""
     with user_errors():
+        import asyncio
+
         from monitor.config import notifiers_file
         from monitor.storage.engine import make_engine
         from monitor.web.app import serve_forever

@@ -4,7 +4,6 @@ bounded pages → one JSON body; parse: that body → one Item per docket entry.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -74,6 +73,10 @@ class CourtListenerSource(SourceBase):
         """The docket, then up to `max_pages` pages of entries, within the fetcher's total
         deadline; the body is the JSON {"docket", "entries", "warnings"} (stable key order, so
         an unchanged docket hashes the same and is not parsed again)."""
+        # Imported here: a running loop has imported asyncio already, and the commands that only
+        # read sources.yaml (`monitor sources list`) run none (~10 ms of their start-up).
+        import asyncio
+
         headers = dict(self.headers)
         token = secret_env(self.token_env)
         if token:

@@ -20,6 +20,7 @@ HEAVY = (
     "alembic",
     "aiohttp",
     "httpx",
+    "asyncio",  # ~10 ms; only the commands that fetch, serve or poll run an event loop
     "feedparser",
     "jinja2",
     "ruamel.yaml",
