@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import smtplib
-import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -153,6 +151,11 @@ class EmailSender:
 
     def send(self, to: Sequence[str], subject: str, text: str, html: str) -> None:
         """Deliver or raise NotifyError: transient (connection, 4xx) or permanent (5xx, TLS)."""
+        # Imported when mail is sent: every command reads the notifiers' settings, few send
+        # mail, and smtplib with ssl was ~8 ms of `monitor sources list`'s start-up.
+        import smtplib
+        import ssl
+
         msg = self.build(to, subject, text, html)
         s = self.settings
         try:

@@ -7,12 +7,10 @@ retries instead, persisted, with jitter and the server's Retry-After."""
 
 from __future__ import annotations
 
-import http.client
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
-from urllib.error import URLError
 
 from pydantic import field_validator, model_validator
 
@@ -170,6 +168,11 @@ class SlackBotNotifier:
 @contextmanager
 def _api_errors() -> Iterator[None]:
     """Web API failures, classified once: Slack's error code, unreachable, or a client bug."""
+    # Imported where Slack is called, as slack_sdk is: every command reads the notifiers'
+    # settings and few send (http.client, with ssl, ~6 ms of `monitor sources list`).
+    import http.client
+    from urllib.error import URLError
+
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     try:
@@ -198,6 +201,9 @@ class SlackWebhookNotifier:
         return f"SlackWebhookNotifier(name={self.name!r})"
 
     def send(self, message: Message) -> SendResult:
+        import http.client
+        from urllib.error import URLError
+
         from slack_sdk.errors import SlackClientError
 
         blocks, text = message_blocks(message)

@@ -21,6 +21,9 @@ HEAVY = (
     "aiohttp",
     "httpx",
     "asyncio",  # ~10 ms; only the commands that fetch, serve or poll run an event loop
+    "ssl",  # ~5 ms, with socket: loaded by what connects (HTTP, SMTP, Slack)
+    "smtplib",
+    "http.client",
     "feedparser",
     "jinja2",
     "ruamel.yaml",
