@@ -21,6 +21,7 @@ from monitor.cli.common import (
     ConfigDirOption,
     JsonOption,
     echo,
+    echo_lines,
     group,
     loading,
     paths,
@@ -260,24 +261,26 @@ def sources_list(json_out: JsonOption = False, config_dir: ConfigDirOption = Non
             print_json(rows)
             return
         now = datetime.now(UTC)
+        lines: list[str] = []
         for r in rows:
             state = r["last_status"] or "never checked"
             if not r["enabled"]:
                 state += " (disabled)"
-            echo(
+            lines.append(
                 f"{r['name']}  [{r['kind']}, every {r['interval']}]  {state}  items={r['items']}  failures={r['consecutive_failures']}"
             )
-            echo(f"    {r['url']}")
+            lines.append(f"    {r['url']}")
             checked = health.get(r["name"], {}).get("last_checked_at")
             due = health.get(r["name"], {}).get("next_check_at")
-            echo(
+            lines.append(
                 f"    last checked {_when(checked, now) if checked else 'never'}, "
                 f"next {_when(due, now) if due and as_utc(due) > now else 'now'}"
             )
             if r["last_error"]:
-                echo(f"    error: {r['last_error']}")
+                lines.append(f"    error: {r['last_error']}")
             if r["last_warning"]:
-                echo(f"    warning: {r['last_warning']}")
+                lines.append(f"    warning: {r['last_warning']}")
+        echo_lines(lines)
 
 
 @sources_app.command("remove")
