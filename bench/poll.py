@@ -571,7 +571,8 @@ def measure_daemon(result: Result, *, ticks: int) -> None:
     """`monitor run` on the warm directory: every source made due again after each tick (so
     the next finds them all due; written between ticks, not to hold the database during one),
     and each tick's cycle as the daemon records it (its `cycle` row). The web pages are on, as
-    by default, on a port the OS picks."""
+    by default, on a port the OS picks. Its log goes to a file in the work directory (a pipe
+    nobody reads would block the daemon once full)."""
     tick = 3
     db = result.work / "storage" / "monitor.db"
 
@@ -583,18 +584,24 @@ def measure_daemon(result: Result, *, ticks: int) -> None:
         (last,) = conn.execute("select coalesce(max(id), 0) from cycle").fetchone()
     all_due()
     env = result.env | {"MONITOR_TICK_SECONDS": str(tick), "MONITOR_HTTP_ADDR": "127.0.0.1:0"}
-    proc = subprocess.Popen(
-        [str(BIN / "monitor"), "run"],
-        env=env,
-        cwd=result.work,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log_path = result.work / "monitor-run.log"
+    with log_path.open("w") as log:
+        # Its own process group: the forkserver and the parse workers go with it if it must be
+        # killed.
+        proc = subprocess.Popen(
+            [str(BIN / "monitor"), "run"],
+            env=env,
+            cwd=result.work,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         seen = 0
         deadline = time.monotonic() + 60 + ticks * tick * 3
         while len(result.daemon_cycles) < ticks and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break  # it stopped by itself: reported below
             time.sleep(0.2)
             with sqlite3.connect(db, timeout=30) as conn:
                 rows = conn.execute(
@@ -611,11 +618,18 @@ def measure_daemon(result: Result, *, ticks: int) -> None:
                 if not_modified == result.n  # a tick that found every source due
             ]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            # Longer than the daemon's own wait for a running tick at a stop (its total
+            # timeout, 60 s, and 5 more).
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     if proc.returncode != 0 or len(result.daemon_cycles) < ticks:
         print(f"  ! monitor run: {len(result.daemon_cycles)} full ticks, exit {proc.returncode}")
-        print(err[-3000:])
+        print(log_path.read_text()[-3000:])
     ticks_text = " ".join(f"{c:.2f}" for c in result.daemon_cycles)
     print(
         f"  {result.client.name}, {result.n} feeds, monitor run: ticks {ticks_text} s",
@@ -730,11 +744,13 @@ def cycles(results: list[Result]) -> str:
             )
         if r.daemon_cycles:
             first, *rest = r.daemon_cycles
-            lines.append(
-                f"- `monitor run`, {r.n:,} feeds, every one due at each tick: first tick "
-                f"{first:.2f} s, then median {statistics.median(rest or [first]):.2f} s "
-                f"({min(rest or [first]):.2f}-{max(rest or [first]):.2f} s over {len(rest)} ticks)"
-            )
+            line = f"- `monitor run`, {r.n:,} feeds, every one due at each tick: first tick {first:.2f} s"
+            if rest:
+                line += (
+                    f", then median {statistics.median(rest):.2f} s "
+                    f"({min(rest):.2f}-{max(rest):.2f} s over {len(rest)} ticks)"
+                )
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -785,6 +801,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs: at least 1")
     PEERS = args.peers.resolve()
     DECLARED = args.declared
     OURS = _ours(rules=not args.no_rules)
@@ -835,7 +853,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for client in who
                 ]
                 # Warm runs in rounds, one of each client in turn: a machine whose speed drifts
-                # (shared hosts do, by 1.5x within minutes) then slows or speeds them alike.
+                # (shared hosts do, by up to 1.7x within minutes) then slows or speeds them alike.
                 for _ in range(runs):
                     for result in here:
                         measure_warm(result)

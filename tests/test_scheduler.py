@@ -25,6 +25,8 @@ def test_settle_frees_garbage_then_puts_what_lives_out_of_the_gcs_sight() -> Non
         assert gone() is None, "garbage frozen instead of freed"
         assert not any(o is kept for o in gc.get_objects()), "a live object left to the GC"
     finally:
+        # Back to the GC, with what `monitor.cli` froze at import: as in any process that did
+        # not freeze, which the other tests do not depend on.
         gc.unfreeze()
         if was_enabled:
             gc.enable()

@@ -201,7 +201,7 @@ class SlackWebhookNotifier:
         return f"SlackWebhookNotifier(name={self.name!r})"
 
     def send(self, message: Message) -> SendResult:
-        import http.client
+        import http.client  # here, not at the top: see `_api_errors`
         from urllib.error import URLError
 
         from slack_sdk.errors import SlackClientError
