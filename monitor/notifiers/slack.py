@@ -165,22 +165,29 @@ class SlackBotNotifier:
         return f"{resp.get('user', '?')} in {resp.get('team', '?')}"
 
 
-@contextmanager
-def _api_errors() -> Iterator[None]:
-    """Web API failures, classified once: Slack's error code, unreachable, or a client bug."""
-    # Imported where Slack is called, as slack_sdk is: every command reads the notifiers'
-    # settings and few send (http.client, with ssl, ~6 ms of `monitor sources list`).
+def _unreachable() -> tuple[type[Exception], ...]:
+    """What slack_sdk raises when Slack cannot be reached. Imported when Slack is called, as
+    slack_sdk is: every command reads the notifiers' settings and few send (http.client, with
+    ssl, ~6 ms of `monitor sources list`)."""
     import http.client
     from urllib.error import URLError
 
+    return (URLError, OSError, http.client.HTTPException)
+
+
+@contextmanager
+def _api_errors() -> Iterator[None]:
+    """Web API failures, classified once: Slack's error code, unreachable, or a client bug."""
     from slack_sdk.errors import SlackApiError, SlackClientError
+
+    unreachable = _unreachable()
 
     try:
         yield
     except SlackApiError as exc:
         data = exc.response.data if isinstance(exc.response.data, dict) else {}
         raise classify(exc.response.status_code, data.get("error"), exc.response.headers) from None
-    except (URLError, OSError, http.client.HTTPException) as exc:
+    except unreachable as exc:
         raise NotifyError(f"slack unreachable: {_reason(exc)}", transient=True) from None
     except SlackClientError as exc:
         raise NotifyError(f"slack client error: {exc}", transient=False) from None
@@ -201,15 +208,12 @@ class SlackWebhookNotifier:
         return f"SlackWebhookNotifier(name={self.name!r})"
 
     def send(self, message: Message) -> SendResult:
-        import http.client  # here, not at the top: see `_api_errors`
-        from urllib.error import URLError
-
         from slack_sdk.errors import SlackClientError
 
         blocks, text = message_blocks(message)
         try:
             resp = self._client.send(text=text, blocks=blocks, unfurl_links=False)
-        except (URLError, OSError, http.client.HTTPException) as exc:
+        except _unreachable() as exc:
             raise NotifyError(
                 f"slack webhook unreachable: {_reason(exc)}", transient=True
             ) from None
