@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from monitor.config.settings import Paths
 from monitor.deliver import channels as notify
 from monitor.deliver import outbox
 from monitor.domain import AlertDraft, Evidence, Link
-from monitor.notifiers.base import Update
+from monitor.errors import NotifyError
+from monitor.notifiers.base import Message, Update
+from monitor.notifiers.slack import SlackWebhookNotifier
 
 TOKEN = "xoxb-1111-2222-SECRETTOKEN"
 
@@ -289,3 +292,14 @@ def test_mrkdwn_and_zero_width_characters_from_feeds_do_not_format_or_hide_text(
     assert "<https://daily.example/a_b~c|" in joined  # the link itself is untouched
     assert "\u200b" not in joined and "\u2060" not in joined
     assert "Read this now" in joined
+
+
+def test_a_webhook_nobody_answers_is_a_transient_failure_that_names_the_cause() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: nothing listens there
+    notifier = SlackWebhookNotifier("legal", f"http://127.0.0.1:{port}/hooks/T/B/secret")
+    with pytest.raises(NotifyError) as caught:
+        notifier.send(Message(alert_id=1, draft=draft(), created_at=T0))
+    assert caught.value.transient
+    assert "slack webhook unreachable" in str(caught.value) and "secret" not in str(caught.value)
